@@ -1,0 +1,1 @@
+"""ANCT back-office: review queues, consultations, envelopes, audit, exports."""

@@ -1,0 +1,1 @@
+"""Catalogue: listings and the upstream modules (needs, votes, funding) that feed them."""

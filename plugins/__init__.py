@@ -1,0 +1,1 @@
+"""Service plugins: SDK, registry of releases, runtime, first-party services."""

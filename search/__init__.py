@@ -1,0 +1,1 @@
+"""Search of services and collectivités: query model, backends, indexer."""

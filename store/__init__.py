@@ -1,0 +1,1 @@
+"""Territoires Store: the shell, the storefront and the shared kernel."""

@@ -1,0 +1,1 @@
+"""Accounts, mandates (who acts for which collectivité or publisher), API tokens."""

@@ -1,0 +1,184 @@
+"""``create_app(settings)``: the one composition root. Everything is built here and passed in."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, MediaType, Request, get
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, ScalarRenderPlugin
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
+from piccolo.table import Table
+
+from store.accounts.controllers import AuthController, MandateController, MeController
+from store.accounts.middleware import ActorMiddleware
+from store.accounts.service import AccountService
+from store.apps import PICCOLO_APPS
+from store.kit.auth import PUBLIC
+from store.kit.csrf import TokenAwareCSRFMiddleware
+from store.kit.db import Database
+from store.kit.errors import Unavailable, make_exception_handler
+from store.kit.http import enforce_json_bodies
+from store.kit.logging import RequestLogMiddleware, configure_logging
+from store.kit.outbox import Dispatcher
+from store.kit.sessions import DatabaseStore, RotatingSessionConfig
+from store.kit.settings import Settings, load_settings
+from store.kit.uow import UnitOfWorkFactory
+from store.web import WEB_DIR, render_problem, template_config, web_route_handlers
+
+SESSION_COOKIE = "ts_session"
+LOGIN_PATHS = frozenset({"/api/v1/auth/login", "/connexion"})
+VERSION = "0.1.0"
+
+
+def all_tables() -> list[type[Table]]:
+    tables: list[type[Table]] = []
+    for module_path in PICCOLO_APPS:
+        tables.extend(importlib.import_module(module_path).APP_CONFIG.table_classes)
+    return tables
+
+
+@get("/health", opt=PUBLIC, media_type=MediaType.JSON, include_in_schema=True, tags=["Exploitation"])
+async def health() -> dict[str, str]:
+    """Vivacité : le processus répond."""
+    return {"status": "ok"}
+
+
+@get("/ready", opt=PUBLIC, media_type=MediaType.JSON, tags=["Exploitation"])
+async def ready(state: State) -> dict[str, str]:
+    """Disponibilité : la base de données répond."""
+    if not await state.db.ping():
+        raise Unavailable("La base de données ne répond pas.", code="database_unavailable")
+    return {"status": "ok", "database": "ok"}
+
+
+class MetricsController(PrometheusController):
+    path = "/metrics"
+    opt = PUBLIC
+    include_in_schema = False
+
+
+def _from_state(name: str) -> Provide:
+    def provide(state: State) -> Any:
+        return getattr(state, name)
+
+    return Provide(provide, sync_to_thread=False)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+
+    db = Database(settings)
+    db.bind(all_tables())
+    dispatcher = Dispatcher(db, poll_seconds=settings.outbox_poll_seconds)
+    uow = UnitOfWorkFactory(db, after_commit=dispatcher.wake)
+    services: dict[str, Any] = {
+        "accounts": AccountService(settings, uow),
+    }
+
+    route_handlers: list[ControllerRouterHandler] = [
+        health,
+        ready,
+        MetricsController,
+        AuthController,
+        MeController,
+        MandateController,
+        *web_route_handlers(),
+        create_static_files_router(
+            path="/static", directories=[WEB_DIR / "static"], opt=PUBLIC, include_in_schema=False
+        ),
+    ]
+    dsfr_dir = Path(settings.dsfr_dir)
+    if dsfr_dir.is_dir():
+        route_handlers.append(
+            create_static_files_router(
+                path="/dsfr", directories=[dsfr_dir], opt=PUBLIC, include_in_schema=False
+            )
+        )
+
+    csrf_config = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_secure=settings.cookie_secure,
+        cookie_name="ts_csrf",
+        header_name="x-csrftoken",
+    )
+    session_config = RotatingSessionConfig(
+        key=SESSION_COOKIE,
+        store="sessions",
+        max_age=settings.session_max_age,
+        secure=settings.cookie_secure,
+        httponly=True,
+        samesite="lax",
+    )
+    rate_limit = RateLimitConfig(
+        rate_limit=("minute", settings.login_rate_per_minute),
+        check_throttle_handler=_is_login_request,
+        exclude=["/static", "/dsfr"],
+    )
+    prometheus = PrometheusConfig(
+        app_name="territoires_store", group_path=True, exclude=["/metrics", "/static", "/dsfr"]
+    )
+
+    async def on_startup() -> None:
+        await db.start()
+        await dispatcher.start()
+
+    async def on_shutdown() -> None:
+        await dispatcher.stop()
+        await db.stop()
+
+    state = State(
+        {
+            "settings": settings,
+            "db": db,
+            "uow": uow,
+            "dispatcher": dispatcher,
+            "session_cookie": SESSION_COOKIE,
+            **services,
+        }
+    )
+
+    return Litestar(
+        route_handlers=route_handlers,
+        state=state,
+        dependencies={name: _from_state(name) for name in services},
+        middleware=[
+            RequestLogMiddleware(),
+            prometheus.middleware,
+            session_config.middleware,
+            DefineMiddleware(TokenAwareCSRFMiddleware, config=csrf_config, session_cookie=SESSION_COOKIE),
+            rate_limit.middleware,
+            ActorMiddleware(),
+        ],
+        stores={"sessions": DatabaseStore("session")},
+        before_request=enforce_json_bodies,
+        exception_handlers={Exception: make_exception_handler(render_problem)},
+        template_config=template_config(settings),
+        openapi_config=OpenAPIConfig(
+            title="Territoires Store",
+            version=VERSION,
+            description="API de la place de marché des services numériques des collectivités.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), JsonRenderPlugin()],
+            use_handler_docstrings=True,
+        ),
+        request_max_body_size=settings.max_body_bytes,
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        logging_config=None,
+        debug=False,
+    )
+
+
+def _is_login_request(request: Request[Any, Any, Any]) -> bool:
+    return request.method == "POST" and request.url.path in LOGIN_PATHS

@@ -1,0 +1,7 @@
+"""Every Piccolo app of the project, in dependency order: migrations and table binding use it."""
+
+PICCOLO_APPS: tuple[str, ...] = (
+    "store.kit.piccolo_app",
+    "store.registry.piccolo_app",
+    "store.accounts.piccolo_app",
+)

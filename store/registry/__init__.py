@@ -1,0 +1,1 @@
+"""Collectivités reference data (INSEE COG via Etalab) and publishers."""
