@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import msgspec
 
 from store.kit.db import Database
-from store.registry.dataset import CollectiviteRecord, Dataset
+from store.registry.dataset import CollectiviteRecord, Dataset, check_dataset
 from store.registry.repository import SQL_CHUNK, RegistryRepository
 from store.registry.siren import fold
 
@@ -105,6 +105,7 @@ class RegistryImporter:
         self, dataset: Dataset, *, force: bool = False, progress: ImportProgress | None = None
     ) -> ImportReport:
         started = time.perf_counter()
+        check_dataset(dataset)  # every SIREN passes Luhn, links are sound: or nothing is written
         progress = progress or _Silent()
         report = ImportReport(
             cog_year=dataset.cog_year,
