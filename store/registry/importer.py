@@ -120,6 +120,7 @@ class RegistryImporter:
             report.seconds = time.perf_counter() - started
             return report
         async with self.db.write_transaction():
+            await self.repo.lock_for_import()
             await self._apply(dataset, report, progress)
             latest = await self.repo.latest_import()
             if report.changed or latest is None or latest["checksum"] != dataset.checksum:

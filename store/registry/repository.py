@@ -236,6 +236,13 @@ class RegistryRepository:
 
     # Import: bulk writes (inside db.write_transaction()) ----------------------------------------
 
+    async def lock_for_import(self) -> None:
+        """Serialise concurrent imports. SQLite's BEGIN IMMEDIATE already does; PostgreSQL needs a lock
+        held until the transaction ends, or two imports would diff the same state and collide."""
+        engine = Collectivite._meta.db
+        if engine.engine_type == "postgres":
+            await engine.run_ddl("SELECT pg_advisory_xact_lock(hashtext('registry_import'))")
+
     async def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         engine = Collectivite._meta.db
         transaction = engine.current_transaction.get()

@@ -76,6 +76,10 @@ class Coverage(msgspec.Struct, frozen=True, kw_only=True):
     commune_count: int
     departements: tuple[str, ...]
     """INSEE départements all of whose current communes are covered."""
+    departement_level: tuple[str, ...] = ()
+    """Members of the group that exercise départemental competences: départements (including the
+    CEA and Mayotte), the CTU of Corse, Martinique and Guyane, the Métropole de Lyon and the Ville de
+    Paris. For rules that count such a collectivité as "a département" whatever its territory."""
     retired_sirens: tuple[str, ...] = ()
     """Collectivités that no longer exist in the current millésime: they cover nothing."""
 

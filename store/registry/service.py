@@ -36,6 +36,7 @@ from store.registry.siren import fold, normalise_siren
 
 MAX_PAGE_SIZE = 100
 GROUP_KINDS = frozenset({"epci", "ept"})
+DEPARTEMENT_LEVEL_SUBKINDS = frozenset({"CTU", "MET69", "CSP"})
 _DEPARTEMENT = re.compile(r"^(?:\d{2}|2[AB]|97\d)$")
 
 
@@ -185,6 +186,11 @@ class RegistryService:
             population_years=tuple(sorted({c["population_year"] for c in communes if c["population_year"]})),
             commune_count=len(communes),
             departements=tuple(sorted(d for d, n in per_departement.items() if n == totals.get(d))),
+            departement_level=tuple(
+                s
+                for s in active
+                if rows[s]["kind"] == "departement" or rows[s]["subkind"] in DEPARTEMENT_LEVEL_SUBKINDS
+            ),
             retired_sirens=retired,
         )
 

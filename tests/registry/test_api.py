@@ -141,3 +141,10 @@ async def test_bad_query_parameters_are_4xx_problems(
     body = problem(await client.get(API, params=params), status)
     assert body["errors"][0]["field"] == field
     assert body["detail"]
+
+
+async def test_the_api_is_documented_in_openapi(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/schema/openapi.json")).json()
+    assert {"/api/v1/collectivites", "/api/v1/collectivites/{siren}"} <= set(schema["paths"])
+    parameters = {p["name"] for p in schema["paths"]["/api/v1/collectivites"]["get"]["parameters"]}
+    assert parameters == {"page", "page_size", "kind", "departement", "name"}

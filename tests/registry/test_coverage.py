@@ -62,12 +62,15 @@ async def test_the_rhone_excludes_the_communes_of_the_metropole_de_lyon(registry
     )
     assert together.population == rhone.population + lyon.population == all_69
     assert together.departements == ("69",)
+    assert together.departement_level == (METROPOLE_DE_LYON, DEPARTEMENT_DU_RHONE)
+    assert lyon.departement_level == (METROPOLE_DE_LYON,)
 
 
 async def test_departements_regions_and_paris(registry: RegistryService) -> None:
     assert await registry.departements_covered([DEPARTEMENT_DE_L_AIN]) == ["01"]
     assert await registry.population_of([DEPARTEMENT_DE_L_AIN]) == population(DEPARTEMENT_DE_L_AIN)
     assert await registry.departements_covered([PARIS]) == ["75"]
+    assert (await registry.coverage([PARIS, BOURG_EN_BRESSE])).departement_level == (PARIS,)
     region = await registry.coverage([REGION_AURA])
     # The test fixture holds only part of the région: the Ain and the Rhône are whole in it.
     assert {"01", "69"} <= set(region.departements)

@@ -135,3 +135,15 @@ async def test_an_invalid_dataset_is_refused_before_anything_is_written(scratch_
     with pytest.raises(DatasetError, match="Luhn"):
         await RegistryImporter(scratch_db).run(broken)
     assert await Collectivite.count() == 0
+
+
+async def test_two_imports_at_once_do_not_collide(scratch_db: Database) -> None:
+    import asyncio
+
+    dataset = dataclasses.replace(reference_subset(), is_subset=False)
+    first, second = await asyncio.gather(
+        RegistryImporter(scratch_db).run(dataset), RegistryImporter(scratch_db).run(dataset, force=True)
+    )
+    assert sorted([first.inserted, second.inserted]) == [0, len(dataset.collectivites)]
+    assert await Collectivite.count() == len(dataset.collectivites)
+    assert await RegistryImport.count() == 1
