@@ -177,12 +177,16 @@ class RegistryImporter:
         retirements: list[tuple[Any, ...]] = []
         if not dataset.is_subset:
             # A subset (tests) says nothing about what is missing from it.
+            current_codes = {r.insee_code: r.siren for r in dataset.collectivites if r.kind == "commune"}
             for siren, current in state.items():
                 active = current[14]
                 if siren in listed or not active:
                     continue
-                insee_code = current[4]
-                successor = dataset.former_codes.get(insee_code) if current[0] == "commune" else None
+                successor = None
+                if current[0] == "commune":
+                    # Absorbed (its code is now a former code of another commune), or re-created
+                    # under the same code with a new SIREN (a commune nouvelle keeping the chef-lieu's code).
+                    successor = dataset.former_codes.get(current[4]) or current_codes.get(current[4])
                 retirements.append((siren, *current[:14], False, dataset.cog_year, successor))
         wanted_pairs = set(dataset.members)
         if dataset.is_subset:

@@ -24,6 +24,7 @@ from typing import Any
 
 from store.kit.auth import Actor
 from store.kit.errors import FieldError, InvalidInput, NotFound
+from store.registry.dataset import KINDS
 from store.registry.repository import RegistryRepository
 from store.registry.schemas import (
     ActingFor,
@@ -120,6 +121,12 @@ class RegistryService:
         if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
             raise InvalidInput(
                 f"Pagination invalide : page ≥ 1 et 1 ≤ page_size ≤ {MAX_PAGE_SIZE}.", code="invalid_page"
+            )
+        if kind is not None and kind not in KINDS:
+            raise InvalidInput(
+                f"Type de collectivité inconnu : « {kind} ».",
+                code="invalid_kind",
+                errors=[FieldError(field="kind", message="type inconnu")],
             )
         code = None
         if departement is not None:

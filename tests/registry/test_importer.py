@@ -77,6 +77,14 @@ def _next_millesime(current: Dataset, merged: str, into: str) -> Dataset:
     )
 
 
+def _unused_siren(dataset: Dataset) -> str:
+    """A Luhn-valid SIREN that nobody in the dataset has."""
+    from store.registry.siren import is_valid_siren
+
+    taken = {r.siren for r in dataset.collectivites}
+    return next(s for s in (f"20099999{d}" for d in range(10)) if is_valid_siren(s) and s not in taken)
+
+
 async def test_a_new_millesime_retires_merged_communes_and_keeps_history(scratch_db: Database) -> None:
     importer = RegistryImporter(scratch_db)
     year_one = dataclasses.replace(reference_subset(), is_subset=False)
@@ -105,6 +113,23 @@ async def test_a_new_millesime_retires_merged_communes_and_keeps_history(scratch
     assert listing.total == 0
     years = [r["cog_year"] for r in await RegistryImport.select().order_by(RegistryImport.id)]
     assert years == [year_one.cog_year, year_one.cog_year + 1]
+
+    # A commune nouvelle keeping its chef-lieu's INSEE code gets a new SIREN (as Saint-Denis, 93066).
+    renamed = _unused_siren(year_two)
+    year_three = dataclasses.replace(
+        year_two,
+        cog_year=year_two.cog_year + 1,
+        checksum="1" * 64,
+        collectivites=[
+            r._replace(siren=renamed) if r.siren == AMBERIEU_EN_BUGEY else r for r in year_two.collectivites
+        ],
+        members=[(g, renamed if m == AMBERIEU_EN_BUGEY else m) for g, m in year_two.members],
+    )
+    report = await importer.run(year_three)
+    assert (report.inserted, report.retired) == (1, 1)
+    old = await service.get(AMBERIEU_EN_BUGEY)
+    assert (old.active, old.successor_siren) == (False, renamed)
+    assert (await service.get(renamed)).insee_code == "01004"
 
     # Importing the older millésime again brings it back: nothing is ever lost.
     await importer.run(year_one)
