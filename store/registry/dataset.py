@@ -14,12 +14,13 @@ import gzip
 import hashlib
 import io
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from store.registry.siren import is_valid_siren
+from store.registry.siren import fold, is_valid_siren
 
 DATA_DIR = Path(__file__).parent / "data"
 COLLECTIVITES_FILE = "collectivites.csv.gz"
@@ -30,6 +31,20 @@ MANIFEST_FILE = "manifest.json"
 
 KINDS = ("commune", "epci", "ept", "departement", "region")
 GROUP_KINDS = frozenset({"epci", "ept"})
+
+
+_LEGAL_FORM = re.compile(
+    r"^(?:departement|region|collectivite(?: territoriale| europeenne)?) (?:de la |de l |des |du |de |d )?"
+)
+
+
+def search_name(kind: str, name: str) -> str:
+    """What name-prefix filters compare: the folded name, without the legal form of départements and
+    régions ("Département du Rhône" → "rhone", "Collectivité européenne d'Alsace" → "alsace")."""
+    folded = fold(name)
+    if kind in {"departement", "region"}:
+        return _LEGAL_FORM.sub("", folded, count=1)
+    return folded
 
 
 class DatasetError(ValueError):

@@ -22,9 +22,12 @@ from typing import Any, Protocol
 import msgspec
 
 from store.kit.db import Database
-from store.registry.dataset import CollectiviteRecord, Dataset, check_dataset
+from store.registry.dataset import CollectiviteRecord, Dataset, check_dataset, search_name
 from store.registry.repository import SQL_CHUNK, RegistryRepository
-from store.registry.siren import fold
+
+RULES_VERSION = 1
+"""Bump when the importer derives columns differently (e.g. ``name_search``): a dataset already
+imported under older rules is then compared row by row again instead of being skipped."""
 
 
 class ImportProgress(Protocol):
@@ -79,7 +82,7 @@ def _desired(row: CollectiviteRecord, cog_year: int) -> tuple[Any, ...]:
         row.kind,
         row.subkind,
         row.name,
-        fold(row.name),
+        search_name(row.kind, row.name),
         row.insee_code,
         row.population,
         row.population_year,
@@ -123,7 +126,7 @@ class RegistryImporter:
             await self.repo.lock_for_import()
             await self._apply(dataset, report, progress)
             latest = await self.repo.latest_import()
-            if report.changed or latest is None or latest["checksum"] != dataset.checksum:
+            if report.changed or not self._same_import(latest, dataset):
                 await self.repo.record_import(
                     cog_year=dataset.cog_year,
                     source=dataset.source,
@@ -132,6 +135,7 @@ class RegistryImporter:
                         {
                             "dataset": report.counts,
                             "population_year": dataset.population_year,
+                            "rules": RULES_VERSION,
                             "inserted": report.inserted,
                             "updated": report.updated,
                             "retired": report.retired,
@@ -146,9 +150,14 @@ class RegistryImporter:
         report.seconds = time.perf_counter() - started
         return report
 
-    async def _already_imported(self, dataset: Dataset) -> bool:
-        latest = await self.repo.latest_import()
+    @staticmethod
+    def _same_import(latest: dict[str, Any] | None, dataset: Dataset) -> bool:
         if latest is None or latest["checksum"] != dataset.checksum:
+            return False
+        return bool(json.loads(latest["counts"] or "{}").get("rules") == RULES_VERSION)
+
+    async def _already_imported(self, dataset: Dataset) -> bool:
+        if not self._same_import(await self.repo.latest_import(), dataset):
             return False
         return await self.repo.count_active() == len(dataset.collectivites)
 

@@ -31,7 +31,8 @@ class Collectivite(Table, tablename="collectivite"):
     Régions: CTU (Corse, Martinique, Guyane). Commune: CSP (Ville de Paris). Empty otherwise."""
     name = Varchar(length=200)
     name_search = Varchar(length=200, index=True)
-    """Lower-case, accents folded, punctuation as spaces: what name-prefix filters compare."""
+    """Lower-case, accents folded, punctuation as spaces: what name-prefix filters compare. For
+    départements and régions, without the legal form ("Département du Rhône" → "rhone")."""
     insee_code = Varchar(length=5, null=True, default=None, index=True)
     """COG code: commune code, or the département/région code of a collectivité with exactly one."""
     population = Integer(null=True, default=None)

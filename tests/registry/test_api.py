@@ -98,8 +98,25 @@ async def test_departement_filter_keeps_what_touches_it(client: httpx.AsyncClien
     assert METROPOLE_DE_LYON in sirens
     departements = (await client.get(API, params={"departement": "69", "kind": "departement"})).json()
     assert [item["siren"] for item in departements["items"]] == [DEPARTEMENT_DU_RHONE]
-    regions = (await client.get(API, params={"departement": "69", "name": "Région"})).json()
+    regions = (await client.get(API, params={"departement": "69", "kind": "region"})).json()
     assert [item["siren"] for item in regions["items"]] == [REGION_AURA]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "siren"),
+    [
+        ("Rhône", DEPARTEMENT_DU_RHONE),
+        ("alsace", "200094332"),
+        ("Corse", "200076958"),
+        ("auvergne", REGION_AURA),
+    ],
+)
+async def test_departements_and_regions_are_found_by_their_proper_name(
+    client: httpx.AsyncClient, prefix: str, siren: str
+) -> None:
+    body = (await client.get(API, params={"name": prefix, "page_size": 100})).json()
+    territorial = [i["siren"] for i in body["items"] if i["kind"] in {"departement", "region"}]
+    assert territorial == [siren]
 
 
 @pytest.mark.parametrize("prefix", ["saint-etienne", "Saint Étienne", "SAINT-ÉTIENNE", "saint étienne"])
