@@ -33,6 +33,8 @@ from store.kit.outbox import Dispatcher
 from store.kit.sessions import DatabaseStore, RotatingSessionConfig
 from store.kit.settings import Settings, load_settings
 from store.kit.uow import UnitOfWorkFactory
+from store.registry.controllers import CollectiviteController
+from store.registry.service import RegistryService
 from store.web import WEB_DIR, render_problem, template_config, web_route_handlers
 
 SESSION_COOKIE = "ts_session"
@@ -84,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     uow = UnitOfWorkFactory(db, after_commit=dispatcher.wake)
     services: dict[str, Any] = {
         "accounts": AccountService(settings, uow),
+        "registry": RegistryService(),
     }
 
     route_handlers: list[ControllerRouterHandler] = [
@@ -93,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         AuthController,
         MeController,
         MandateController,
+        CollectiviteController,
         *web_route_handlers(),
         create_static_files_router(
             path="/static", directories=[WEB_DIR / "static"], opt=PUBLIC, include_in_schema=False

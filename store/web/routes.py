@@ -5,8 +5,9 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from store.web.pages.auth import AuthPages
+from store.web.pages.collectivites import CollectivitePages
 from store.web.pages.home import HomePages
 
 
 def web_route_handlers() -> list[ControllerRouterHandler]:
-    return [AuthPages, HomePages]
+    return [AuthPages, CollectivitePages, HomePages]

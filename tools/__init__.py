@@ -1,0 +1,1 @@
+"""Operator and maintainer scripts, run by hand (not part of the application)."""

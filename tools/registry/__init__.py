@@ -1,0 +1,1 @@
+"""Regeneration of the committed collectivités dataset."""
