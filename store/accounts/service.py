@@ -165,9 +165,15 @@ class AccountService:
         if kind == "collectivite":
             if role not in COLLECTIVITE_ROLES:
                 raise InvalidInput(f"Rôle inconnu pour une collectivité : {role}.", code="invalid_role")
-            if await self.registry.get_collectivite(siren) is None:
+            collectivite = await self.registry.get_collectivite(siren)
+            if collectivite is None:
                 raise NotFound(
                     "Aucune collectivité avec ce SIREN dans le référentiel.", code="collectivite_not_found"
+                )
+            if not collectivite.get("active", True):
+                raise Conflict(
+                    "Cette collectivité n'existe plus au référentiel en vigueur (fusion ou dissolution).",
+                    code="collectivite_retired",
                 )
             if can_sign and role not in SIGNING_ROLES and not delegation_ref.strip():
                 raise InvalidInput(
