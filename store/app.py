@@ -19,6 +19,16 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 from piccolo.table import Table
 
+from catalogue.needs.controllers import ConsultationController
+from catalogue.needs.service import ConsultationService, ContributionService, RegroupementService
+from catalogue.votes.controllers import VotesController
+from catalogue.votes.service import (
+    DeploymentService,
+    InterestService,
+    ResultsService,
+    SelectionService,
+    SupportService,
+)
 from store.accounts.controllers import AuthController, MandateController, MeController
 from store.accounts.middleware import ActorMiddleware
 from store.accounts.service import AccountService
@@ -85,6 +95,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
     services: dict[str, Any] = {
         "accounts": AccountService(settings, uow),
     }
+    # Consultations: the vote services read consultations and proposals through this directory.
+    consultations = ConsultationService(uow)
+    services.update(
+        consultations=consultations,
+        contributions=ContributionService(uow, consultations),
+        regroupement=RegroupementService(uow, consultations),
+        supports=SupportService(uow, consultations),
+        results=ResultsService(uow, consultations),
+        selection=SelectionService(uow, consultations),
+        interests=InterestService(uow, consultations),
+        deployment=DeploymentService(uow, consultations),
+    )
 
     route_handlers: list[ControllerRouterHandler] = [
         health,
@@ -93,6 +115,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         AuthController,
         MeController,
         MandateController,
+        ConsultationController,
+        VotesController,
         *web_route_handlers(),
         create_static_files_router(
             path="/static", directories=[WEB_DIR / "static"], opt=PUBLIC, include_in_schema=False
