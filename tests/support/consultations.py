@@ -49,6 +49,16 @@ async def curator_actor(state: Any, email: str = "curatrice@anct.gouv.fr") -> Ac
     return await state.accounts.load_actor(persona.account_id)
 
 
+async def _curator_once(state: Any) -> Actor:
+    account = await state.accounts.repo.get_by_email("curatrice@anct.gouv.fr")
+    return await state.accounts.load_actor(account.id) if account else await curator_actor(state)
+
+
+async def _agent_once(state: Any, email: str, siren: str) -> Actor:
+    account = await state.accounts.repo.get_by_email(email)
+    return await state.accounts.load_actor(account.id) if account else await agent_actor(state, email, siren)
+
+
 async def agent_actor(state: Any, email: str, siren: str, **kw: Any) -> Actor:
     persona = await make_agent(state, email, siren, **kw)
     return await state.accounts.load_actor(persona.account_id)
@@ -117,9 +127,10 @@ async def proposal_from(state: Any, curator: Actor, consultation_id: int, ids: l
 
 async def ready_to_vote(state: Any, *, proposals: int = 3, **settings: Any) -> tuple[Actor, int, list[int]]:
     """A consultation in its vote phase with ``proposals`` proposals regrouped from contributions."""
-    curator = await curator_actor(state)
-    consultation_id = await open_consultation(state, curator, **settings)
-    agent = await agent_actor(state, "contributeur@bourg.fr", BOURG)
+    slug = settings.pop("slug", "relance-2021")
+    curator = await _curator_once(state)
+    consultation_id = await open_consultation(state, curator, slug=slug, **settings)
+    agent = await _agent_once(state, "contributeur@bourg.fr", BOURG)
     ids = [
         await contribute(state, agent, consultation_id, BOURG, f"Besoin numéro {i}") for i in range(proposals)
     ]
