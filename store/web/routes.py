@@ -5,8 +5,10 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from store.web.pages.auth import AuthPages
+from store.web.pages.consultations import ConsultationPages
+from store.web.pages.consultations_admin import ConsultationAdminPages
 from store.web.pages.home import HomePages
 
 
 def web_route_handlers() -> list[ControllerRouterHandler]:
-    return [AuthPages, HomePages]
+    return [AuthPages, HomePages, ConsultationPages, ConsultationAdminPages]
