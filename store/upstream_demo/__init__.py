@@ -214,7 +214,7 @@ async def _replay(
                 contribution_ids=ids,
                 proposal=ProposalDraft(
                     title=title,
-                    summary=f"Proposition issue de {len(ids)} contributions : {title.lower()}.",
+                    summary=f"Regroupe {len(ids)} contribution(s) : {title.lower()}.",
                     thematique=theme,
                     kind=kind,  # type: ignore[arg-type]
                 ),
