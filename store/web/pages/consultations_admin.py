@@ -28,7 +28,7 @@ def bar_chart(rows: list[tuple[str, int]], width: int = 640) -> dict[str, Any]:
     bars = [
         {
             "y": i * BAR_HEIGHT,
-            "label": label if len(label) <= 40 else label[:39] + "…",
+            "label": label if len(label) <= 36 else label[:35] + "…",
             "value": value,
             "width": int((width - label_width - 50) * value / top),
         }
