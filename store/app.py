@@ -22,6 +22,7 @@ from piccolo.table import Table
 from catalogue.needs.controllers import ConsultationController
 from catalogue.needs.service import ConsultationService, ContributionService, RegroupementService
 from catalogue.votes.controllers import VotesController
+from catalogue.votes.exports import VotesExportController
 from catalogue.votes.service import (
     DeploymentService,
     InterestService,
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         MandateController,
         ConsultationController,
         VotesController,
+        VotesExportController,
         *web_route_handlers(),
         create_static_files_router(
             path="/static", directories=[WEB_DIR / "static"], opt=PUBLIC, include_in_schema=False
