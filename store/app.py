@@ -19,6 +19,17 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 from piccolo.table import Table
 
+from catalogue.needs.controllers import ConsultationController
+from catalogue.needs.service import ConsultationService, ContributionService, RegroupementService
+from catalogue.votes.controllers import VotesController
+from catalogue.votes.exports import VotesExportController
+from catalogue.votes.service import (
+    DeploymentService,
+    InterestService,
+    ResultsService,
+    SelectionService,
+    SupportService,
+)
 from store.accounts.controllers import AuthController, MandateController, MeController
 from store.accounts.middleware import ActorMiddleware
 from store.accounts.service import AccountService
@@ -88,6 +99,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
         "accounts": AccountService(settings, uow),
         "registry": RegistryService(),
     }
+    # Consultations: the vote services read consultations and proposals through this directory.
+    consultations = ConsultationService(uow)
+    services.update(
+        consultations=consultations,
+        contributions=ContributionService(uow, consultations),
+        regroupement=RegroupementService(uow, consultations),
+        supports=SupportService(uow, consultations),
+        results=ResultsService(uow, consultations),
+        selection=SelectionService(uow, consultations),
+        interests=InterestService(uow, consultations),
+        deployment=DeploymentService(uow, consultations),
+    )
 
     route_handlers: list[ControllerRouterHandler] = [
         health,
@@ -97,6 +120,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         MeController,
         MandateController,
         CollectiviteController,
+        ConsultationController,
+        VotesController,
+        VotesExportController,
         *web_route_handlers(),
         create_static_files_router(
             path="/static", directories=[WEB_DIR / "static"], opt=PUBLIC, include_in_schema=False

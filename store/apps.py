@@ -4,4 +4,6 @@ PICCOLO_APPS: tuple[str, ...] = (
     "store.kit.piccolo_app",
     "store.registry.piccolo_app",
     "store.accounts.piccolo_app",
+    "catalogue.needs.piccolo_app",
+    "catalogue.votes.piccolo_app",
 )

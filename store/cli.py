@@ -20,7 +20,7 @@ from store.kit.settings import Settings, SettingsError, load_settings
 console = Console(stderr=True)
 T = TypeVar("T")
 
-COMMAND_MODULES: tuple[str, ...] = ("store.registry.commands",)
+COMMAND_MODULES: tuple[str, ...] = ("store.registry.commands", "store.upstream_demo")
 """Modules exposing ``register(cli: click.Group)``; domains append themselves here."""
 
 

@@ -6,8 +6,10 @@ from litestar.types import ControllerRouterHandler
 
 from store.web.pages.auth import AuthPages
 from store.web.pages.collectivites import CollectivitePages
+from store.web.pages.consultations import ConsultationPages
+from store.web.pages.consultations_admin import ConsultationAdminPages
 from store.web.pages.home import HomePages
 
 
 def web_route_handlers() -> list[ControllerRouterHandler]:
-    return [AuthPages, CollectivitePages, HomePages]
+    return [AuthPages, CollectivitePages, HomePages, ConsultationPages, ConsultationAdminPages]

@@ -3,7 +3,8 @@
 Kept (with every département and région): all communes of the Ain (01) and of the Rhône (69), the
 Métropole de Lyon, the Métropole du Grand Paris with its 11 EPT, every EPCI of those communes with
 all its members, and homonyms in other départements (Saint-Denis 93/974, Valence 26/82,
-Sainte-Croix 01/26) and Saint-Étienne (42) with their EPCIs. About a thousand rows: < 1 s.
+Sainte-Croix 01/26) and Saint-Étienne (42) with their EPCIs, and a few EPCIs elsewhere
+(EXTRA_GROUPS). About 1 500 rows: < 1 s.
 """
 
 from __future__ import annotations
@@ -29,6 +30,19 @@ PARIS = "217500016"
 REGION_AURA = "200053767"
 SEED_DEPARTEMENTS = {"01", "69"}
 HOMONYM_INSEE_CODES = {"93066", "97411", "26362", "82186", "01342", "26299", "42218"}
+# EPCIs (with all their communes) that consultation tests and tallies use across several départements.
+EXTRA_GROUPS = {
+    "243500139",  # Rennes Métropole
+    "242100410",  # Dijon Métropole
+    "246300701",  # Clermont Auvergne Métropole
+    "243300316",  # Bordeaux Métropole
+    "200040715",  # Grenoble-Alpes-Métropole
+    "248000531",  # CA Amiens Métropole
+    "244400404",  # Nantes Métropole
+    "200006930",  # CC du Haut Allier Margeride
+    "200041556",  # CC Portes de la Creuse en Marche
+    "200044014",  # CC Creuse Grand Sud
+}
 
 
 @functools.cache
@@ -50,7 +64,7 @@ def reference_subset() -> Dataset:
         and (r.departement_code in SEED_DEPARTEMENTS or r.insee_code in HOMONYM_INSEE_CODES)
     }
     groups = {by_siren[s].epci_siren for s in communes} - {None}
-    groups |= {METROPOLE_DE_LYON, METROPOLE_DU_GRAND_PARIS}
+    groups |= {METROPOLE_DE_LYON, METROPOLE_DU_GRAND_PARIS} | EXTRA_GROUPS
     groups |= {g for g, row in by_siren.items() if row.kind == "ept"}
     for group in groups:
         communes |= members[group]  # type: ignore[index]

@@ -1,0 +1,226 @@
+"""Consultation pages: the public page (phases, proposals), contributing, voting (DSFR, no JS needed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from catalogue.needs.reference import CONTRIBUTION_KIND_LABELS, OPEN_LICENCES, THEMATIQUES
+from catalogue.needs.schemas import ConsultationView, ContributionCreate
+from catalogue.needs.service import ConsultationService, ContributionService, RegroupementService
+from catalogue.votes.schemas import DECISION_LABELS, ROLE_LABELS
+from catalogue.votes.service import DeploymentService, ResultsService, SelectionService, SupportService
+from store.kit.auth import PUBLIC, Scope, actor_of, requires
+from store.kit.errors import DomainError
+from store.web.rendering import flash, page
+
+
+class ContributionForm(msgspec.Struct):
+    collectivite_siren: str = ""
+    kind: str = "besoin"
+    title: str = ""
+    body: str = ""
+    thematique: str = ""
+    service_url: str = ""
+    repository_url: str = ""
+    licence: str = ""
+    on_behalf_of: str = ""
+    """SIRENs separated by spaces, commas or new lines."""
+
+
+class VoteForm(msgspec.Struct):
+    siren: str = ""
+
+
+async def public_board(
+    consultation: ConsultationView,
+    request: Request[Any, Any, Any],
+    regroupement: RegroupementService,
+    results: ResultsService,
+    selection: SelectionService,
+    deployment: DeploymentService,
+) -> dict[str, Any]:
+    """What the public page and the vote page share: proposals, counts (unless hidden), decisions."""
+    actor = actor_of(request)
+    proposals = await regroupement.proposals(consultation.id, actor)
+    counts: dict[int, Any] = {}
+    hidden = False
+    try:
+        tally = await results.results(actor, consultation.id)
+        counts = {p.proposal_id: p for p in tally.proposals}
+    except DomainError:
+        hidden = True
+    decisions = {d.proposal_id: d for d in await selection.decisions(actor, consultation.id)}
+    progress = await deployment.progress_of(d for d, v in decisions.items() if v.decision == "selected")
+    return {
+        "consultation": consultation,
+        "proposals": proposals,
+        "counts": counts,
+        "votes_hidden": hidden,
+        "decisions": decisions,
+        "progress": progress,
+        "decision_labels": DECISION_LABELS,
+        "role_labels": ROLE_LABELS,
+    }
+
+
+class ConsultationPages(Controller):
+    include_in_schema = False
+
+    @get("/consultations", opt=PUBLIC)
+    async def index(
+        self, request: Request[Any, Any, Any], consultations: NamedDependency[ConsultationService]
+    ) -> Template:
+        return page(
+            request,
+            "pages/consultations/index.html",
+            consultations=await consultations.list(actor_of(request)),
+        )
+
+    @get("/consultations/{slug:str}", opt=PUBLIC)
+    async def detail(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        consultations: NamedDependency[ConsultationService],
+        regroupement: NamedDependency[RegroupementService],
+        results: NamedDependency[ResultsService],
+        selection: NamedDependency[SelectionService],
+        deployment: NamedDependency[DeploymentService],
+    ) -> Template:
+        consultation = await consultations.get_by_slug(slug, actor_of(request))
+        board = await public_board(consultation, request, regroupement, results, selection, deployment)
+        return page(request, "pages/consultations/detail.html", **board)
+
+    @get("/consultations/{slug:str}/contribuer", guards=[requires(Scope.CatalogueNeedsWrite)])
+    async def contribute_form(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        consultations: NamedDependency[ConsultationService],
+        contributions: NamedDependency[ContributionService],
+    ) -> Template:
+        actor = actor_of(request)
+        consultation = await consultations.get_by_slug(slug, actor)
+        return page(
+            request,
+            "pages/consultations/contribute.html",
+            consultation=consultation,
+            form=ContributionForm(),
+            errors={},
+            error=None,
+            mine=await contributions.mine(actor, consultation.id),
+            thematiques=THEMATIQUES,
+            licences=sorted(OPEN_LICENCES),
+            kinds=CONTRIBUTION_KIND_LABELS,
+        )
+
+    @post("/consultations/{slug:str}/contribuer", guards=[requires(Scope.CatalogueNeedsWrite)])
+    async def contribute(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        data: URLEncodedBody[ContributionForm],
+        consultations: NamedDependency[ConsultationService],
+        contributions: NamedDependency[ContributionService],
+    ) -> Template | Redirect:
+        actor = actor_of(request)
+        consultation = await consultations.get_by_slug(slug, actor)
+        try:
+            kind = data.kind if data.kind in CONTRIBUTION_KIND_LABELS else "besoin"
+            payload = ContributionCreate(
+                collectivite_siren=data.collectivite_siren,
+                kind=kind,  # type: ignore[arg-type]
+                title=data.title.strip(),
+                body=data.body.strip() or " ",
+                thematique=data.thematique,
+                service_url=data.service_url.strip(),
+                repository_url=data.repository_url.strip(),
+                licence=data.licence.strip(),
+                on_behalf_of=data.on_behalf_of.replace(",", " ").split(),
+            )
+            if len(payload.title) < 3 or not payload.body.strip():
+                raise DomainError("Le titre (3 caractères au moins) et la description sont obligatoires.")
+            await contributions.submit(actor, consultation.id, payload)
+        except DomainError as exc:
+            return page(
+                request,
+                "pages/consultations/contribute.html",
+                status_code=exc.status if exc.status != 400 else 422,
+                consultation=consultation,
+                form=data,
+                errors={e.field: e.message for e in exc.errors},
+                error=exc.detail,
+                mine=await contributions.mine(actor, consultation.id),
+                thematiques=THEMATIQUES,
+                licences=sorted(OPEN_LICENCES),
+                kinds=CONTRIBUTION_KIND_LABELS,
+            )
+        flash(request, "Votre contribution est déposée. Vous suivrez ici ce qu'elle devient.")
+        return Redirect(f"/consultations/{slug}/contribuer", status_code=303)
+
+    @get("/consultations/{slug:str}/voter", guards=[requires(Scope.CatalogueVotesWrite)])
+    async def vote_page(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        consultations: NamedDependency[ConsultationService],
+        regroupement: NamedDependency[RegroupementService],
+        results: NamedDependency[ResultsService],
+        selection: NamedDependency[SelectionService],
+        deployment: NamedDependency[DeploymentService],
+        supports: NamedDependency[SupportService],
+        siren: FromQuery[str | None] = None,
+    ) -> Template:
+        actor = actor_of(request)
+        consultation = await consultations.get_by_slug(slug, actor)
+        mandates = [m for m in actor.mandates if m.kind == "collectivite"]
+        voter = siren if siren and actor.acts_for(siren) else (mandates[0].org_id if mandates else "")
+        ballot = await supports.ballot(actor, consultation.id, voter)
+        board = await public_board(consultation, request, regroupement, results, selection, deployment)
+        return page(
+            request, "pages/consultations/vote.html", ballot=ballot, mandates=mandates, voter=voter, **board
+        )
+
+    @post(
+        "/consultations/{slug:str}/voter/{proposal_id:int}/soutenir",
+        guards=[requires(Scope.CatalogueVotesWrite)],
+    )
+    async def support(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        proposal_id: FromPath[int],
+        data: URLEncodedBody[VoteForm],
+        supports: NamedDependency[SupportService],
+    ) -> Redirect:
+        try:
+            await supports.support(actor_of(request), proposal_id, data.siren)
+            flash(request, "Soutien enregistré.")
+        except DomainError as exc:
+            flash(request, exc.detail, "error")
+        return Redirect(f"/consultations/{slug}/voter?siren={data.siren}", status_code=303)
+
+    @post(
+        "/consultations/{slug:str}/voter/{proposal_id:int}/retirer",
+        guards=[requires(Scope.CatalogueVotesWrite)],
+    )
+    async def withdraw(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        proposal_id: FromPath[int],
+        data: URLEncodedBody[VoteForm],
+        supports: NamedDependency[SupportService],
+    ) -> Redirect:
+        try:
+            await supports.withdraw(actor_of(request), proposal_id, data.siren)
+            flash(request, "Soutien retiré.", "info")
+        except DomainError as exc:
+            flash(request, exc.detail, "error")
+        return Redirect(f"/consultations/{slug}/voter?siren={data.siren}", status_code=303)
