@@ -1,0 +1,297 @@
+"""Bucket sort, as Meilisearch does it: each ranking rule splits the bucket the previous rules left
+into ordered sub-buckets, and only as many buckets are opened as the requested page needs.
+
+A rule splits with bitmaps when it can (typo, attribute, exactness counts, sort by value groups) and
+per document otherwise (proximity, word positions of multi-word queries). A small bucket is sorted
+per document on all its remaining rules at once. Ties end on the slot (Meilisearch's document id).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterator
+from itertools import islice, pairwise
+from typing import Any
+
+from pyroaring import BitMap
+
+from search.embedded.index import MAX_POSITION, POSITION_BITS, Index, bucketed_position
+from search.embedded.terms import INFINITY, Term
+
+SMALL = 48
+MAX_PROXIMITY = 8
+
+Splitter = Callable[[BitMap], list[tuple[int, BitMap]]]
+
+
+def sum_buckets(bucket: BitMap, splitters: list[Splitter]) -> list[BitMap]:
+    """Sub-buckets ordered by the sum over terms of a per-term cost (typos, fid, exact words…)."""
+    states: dict[int, BitMap] = {0: bucket}
+    for split in splitters:
+        new: dict[int, BitMap] = {}
+        for total, bitmap in states.items():
+            for cost, part in split(bitmap):
+                key = total + cost
+                if key in new:
+                    new[key] |= part
+                else:
+                    new[key] = part
+        states = new
+    return [states[k] for k in sorted(states)]
+
+
+def partition(parts: list[tuple[int, BitMap]]) -> Splitter:
+    """A splitter from disjoint ``(cost, bitmap)`` classes; documents in none get the worst cost."""
+
+    def split(bitmap: BitMap) -> list[tuple[int, BitMap]]:
+        out = []
+        rest = bitmap
+        for cost, part in parts:
+            sub = rest & part
+            if sub:
+                out.append((cost, sub))
+                rest = rest - sub
+                if not rest:
+                    return out
+        if rest:
+            out.append((INFINITY, rest))
+        return out
+
+    return split
+
+
+def facet_order(text: str) -> bytes:
+    """Meilisearch 1.21 orders string facet values by the bytes of their lower-cased NFD form."""
+    return unicodedata.normalize("NFD", text.lower()).encode()
+
+
+class Context:
+    """What the rules of one words-bucket share: its terms and per-document positions."""
+
+    def __init__(self, index: Index, terms: list[Term]) -> None:
+        self.index = index
+        self.terms = terms
+        self._positions: dict[int, list[list[int]]] = {}
+
+    def positions(self, slot: int) -> list[list[int]]:
+        found = self._positions.get(slot)
+        if found is None:
+            found = [term.positions_in(slot) for term in self.terms]
+            self._positions[slot] = found
+        return found
+
+
+class Rule:
+    def buckets(self, bucket: BitMap) -> list[BitMap] | None:
+        """Ordered sub-buckets, or ``None`` to be split per document with ``key``."""
+        return None
+
+    def key(self, slot: int) -> Any:
+        raise NotImplementedError
+
+
+class TypoRule(Rule):
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def buckets(self, bucket: BitMap) -> list[BitMap]:
+        return sum_buckets(bucket, [partition(list(enumerate(t.best))) for t in self.ctx.terms])
+
+    def key(self, slot: int) -> int:
+        return sum(t.typos_in(slot) for t in self.ctx.terms)
+
+
+class ProximityRule(Rule):
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def key(self, slot: int) -> int:
+        positions = self.ctx.positions(slot)
+        total = 0
+        for left, right in pairwise(positions):
+            best = MAX_PROXIMITY
+            for a in left:
+                for b in right:
+                    if a >> POSITION_BITS != b >> POSITION_BITS:
+                        continue
+                    distance = b - a if b >= a else a - b + 1
+                    if distance < best:
+                        best = distance
+            total += best
+        return total
+
+
+class FidRule(Rule):
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def buckets(self, bucket: BitMap) -> list[BitMap]:
+        splitters = []
+        for term in self.ctx.terms:
+            fids = term.fid_sets()
+            splitters.append(partition([(fid, fids[fid]) for fid in sorted(fids)]))
+        return sum_buckets(bucket, splitters)
+
+    def key(self, slot: int) -> int:
+        return sum(min((p >> POSITION_BITS for p in ps), default=INFINITY) for ps in self.ctx.positions(slot))
+
+
+class PositionRule(Rule):
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def buckets(self, bucket: BitMap) -> list[BitMap] | None:
+        if len(self.ctx.terms) != 1:
+            return None
+        sets = self.ctx.terms[0].position_sets()
+        return sum_buckets(bucket, [partition([(p, sets[p]) for p in sorted(sets)])])
+
+    def key(self, slot: int) -> int:
+        return sum(
+            min((bucketed_position(p & MAX_POSITION) for p in ps), default=INFINITY)
+            for ps in self.ctx.positions(slot)
+        )
+
+
+class ExactAttributeRule(Rule):
+    """Documents where an attribute is exactly the query, then where one starts with it."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        words = ctx.index.words
+        entries = [words.get(t.text) for t in ctx.terms]
+        self.possible = all(e is not None for e in entries) and len(ctx.terms) < 16
+        self.candidates = BitMap()
+        if self.possible:
+            self.candidates = BitMap.intersection(
+                *[e.positions.get(i, BitMap()) for i, e in enumerate(entries) if e is not None]
+            )
+
+    def buckets(self, bucket: BitMap) -> list[BitMap]:
+        inside = bucket & self.candidates
+        if not inside:
+            return [bucket]
+        groups: dict[int, BitMap] = {}
+        for slot in inside:
+            groups.setdefault(self.key(slot), BitMap()).add(slot)
+        groups[2] = groups.get(2, BitMap()) | (bucket - inside)
+        return [groups[k] for k in sorted(groups) if groups[k]]
+
+    def key(self, slot: int) -> int:
+        if not self.possible or slot not in self.candidates:
+            return 2
+        text = self.ctx.index.texts[slot]
+        assert text is not None
+        k = len(self.ctx.terms)
+        best = 2
+        for fid in text.counts:
+            base = fid << POSITION_BITS
+            if all(base + i in text.words.get(t.text, ()) for i, t in enumerate(self.ctx.terms)):
+                if text.counts[fid] == k:
+                    return 0
+                best = 1
+        return best
+
+
+class ExactWordsRule(Rule):
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def buckets(self, bucket: BitMap) -> list[BitMap]:
+        return sum_buckets(bucket, [partition([(0, t.exact)]) for t in self.ctx.terms])
+
+    def key(self, slot: int) -> int:
+        return sum(0 if slot in t.exact else INFINITY for t in self.ctx.terms)
+
+
+class ValueRule(Rule):
+    """``sort`` and the ``attribute:asc|desc`` custom rules: numbers, then strings, then missing."""
+
+    def __init__(self, index: Index, attribute: str, descending: bool) -> None:
+        self.index = index
+        self.attribute = attribute
+        self.descending = descending
+        self.values = index.fields[attribute]
+
+    def buckets(self, bucket: BitMap) -> list[BitMap] | None:
+        values = self.values
+        if len(bucket) * 4 < len(values.numbers) + len(values.strings):
+            return None
+        numbers = values.sorted_numbers()
+        groups = [values.numbers[n] for n in (reversed(numbers) if self.descending else numbers)]
+        strings = sorted(values.strings, key=facet_order, reverse=self.descending)
+        groups += [values.strings[s] for s in strings]
+        out = []
+        seen = BitMap()
+        for group in groups:
+            sub = (bucket & group) - seen
+            if sub:
+                out.append(sub)
+                seen |= sub
+                if len(seen) == len(bucket):
+                    return out
+        rest = bucket - seen
+        if rest:
+            out.append(rest)
+        return out
+
+    def key(self, slot: int) -> tuple[int, Any]:
+        value = self.index.document(slot).get(self.attribute)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, bool) or value is None or isinstance(value, dict):
+            return (3, 0)
+        if isinstance(value, int | float):
+            return (0, -value if self.descending else value)
+        order = facet_order(str(value))
+        return (1, _Reversed(order) if self.descending else order)
+
+
+class _Reversed:
+    __slots__ = ("value",)
+
+    def __init__(self, value: bytes) -> None:
+        self.value = value
+
+    def __lt__(self, other: _Reversed) -> bool:
+        return self.value > other.value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Reversed) and self.value == other.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+
+def bucket_sort(rules: list[Rule], bucket: BitMap, needed: int, out: list[int]) -> None:
+    """Append to ``out`` the best ``needed`` slots of ``bucket`` in rule order."""
+
+    def visit(level: int, current: BitMap) -> None:
+        remaining = needed - len(out)
+        if remaining <= 0 or not current:
+            return
+        if level == len(rules) or len(current) == 1:
+            out.extend(islice(current, remaining))
+            return
+        if len(current) <= SMALL:
+            tail = rules[level:]
+            ranked = sorted(current, key=lambda s: (*[r.key(s) for r in tail], s))
+            out.extend(ranked[:remaining])
+            return
+        rule = rules[level]
+        subs = rule.buckets(current)
+        if subs is None:
+            groups: dict[Any, list[int]] = {}
+            for slot in current:
+                groups.setdefault(rule.key(slot), []).append(slot)
+            subs = [BitMap(groups[k]) for k in sorted(groups)]
+        for sub in subs:
+            visit(level + 1, sub)
+            if len(out) >= needed:
+                return
+
+    visit(0, bucket)
+
+
+def iter_slots(bitmap: BitMap, limit: int) -> Iterator[int]:
+    return islice(bitmap, limit)
