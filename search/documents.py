@@ -87,4 +87,4 @@ def collectivite_document(row: Mapping[str, Any], departements: Mapping[str, str
 
 
 def to_dict(document: msgspec.Struct) -> dict[str, Any]:
-    return msgspec.to_builtins(document)  # type: ignore[no-any-return]
+    return msgspec.to_builtins(document)
