@@ -38,20 +38,36 @@ def words(text: str) -> list[str]:
     return [fold_word(w) for w in TOKEN.findall(text)]
 
 
-def positioned_words(text: str, start: int = 0) -> tuple[list[tuple[str, int]], int]:
-    """``[(word, position)]`` from ``start``; returns the next free position as well."""
+def positioned_words(
+    text: str, start: int = 0, stop_words: frozenset[str] = frozenset()
+) -> tuple[list[tuple[str, int]], int]:
+    """``[(word, position)]`` from ``start``; returns the next free position as well.
+
+    A stop word keeps its position but is left out. As in Meilisearch, the check is made on the word
+    as written: ``des`` is a stop word, ``Des`` at the start of a sentence is indexed.
+    """
     out: list[tuple[str, int]] = []
     position = start - 1
     last_end = 0
+    seen = False
     for match in TOKEN.finditer(text):
-        if out:
+        if seen:
             gap = text[last_end : match.start()]
             position += HARD_GAP if _HARD.search(gap) else 1
         else:
             position = start
-        out.append((fold_word(match.group()), position))
+            seen = True
         last_end = match.end()
-    return out, (position + HARD_GAP if out else start)
+        original = match.group()
+        if original in stop_words:
+            continue
+        out.append((fold_word(original), position))
+    return out, (position + HARD_GAP if seen else start)
+
+
+def raw_words(text: str) -> list[str]:
+    """The words of ``text`` as written (not folded)."""
+    return TOKEN.findall(text)
 
 
 def spans(text: str) -> Iterator[tuple[int, int, str]]:

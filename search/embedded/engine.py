@@ -27,7 +27,7 @@ from search.embedded.terms import Term
 from search.errors import SearchQueryError
 from search.query import FacetSearchQuery, Filter, MatchingStrategy, SearchQuery
 from search.results import FacetHit, FacetSearchResult, SearchResult
-from search.text import TOKEN, original_prefix_length, spans, words
+from search.text import TOKEN, fold_word, original_prefix_length, raw_words, spans, words
 
 MAX_QUERY_WORDS = 10
 MAX_FACET_HITS = 100
@@ -63,12 +63,17 @@ class Prepared:
     def _terms(self, q: str) -> list[Term]:
         index = self.index
         stop = index.stop_words
-        tokens = words(q)[:MAX_QUERY_WORDS]
+        tokens = raw_words(q)[:MAX_QUERY_WORDS]
         ends_in_word = bool(q) and bool(TOKEN.fullmatch(q[-1]))
-        kept = [(i, t) for i, t in enumerate(tokens) if t not in stop]
-        synonyms = _synonyms(index)
         last = len(tokens) - 1
-        return [Term(index, text, ends_in_word and i == last, synonyms.get(text, ())) for i, text in kept]
+        # A stop word (as written) is ignored, except as the last word still being typed (a prefix).
+        kept = [(i, t) for i, t in enumerate(tokens) if t not in stop or (i == last and ends_in_word)]
+        synonyms = _synonyms(index)
+        out = []
+        for i, original in kept:
+            text = fold_word(original)
+            out.append(Term(index, text, ends_in_word and i == last, synonyms.get(text, ()), i))
+        return out
 
 
 def _synonyms(index: Index) -> dict[str, tuple[tuple[str, ...], ...]]:

@@ -246,13 +246,12 @@ class Index:
                 if item is None or isinstance(item, dict | list):
                     continue
                 text = ("true" if item else "false") if isinstance(item, bool) else str(item)
-                pairs, position = positioned_words(text, position)
+                pairs, after = positioned_words(text, position, self.stop_words)
+                number += len(pairs)
+                position = after
                 for word, pos in pairs:
                     if pos > MAX_POSITION:
                         break
-                    number += 1
-                    if word in self.stop_words:
-                        continue
                     doc_words.setdefault(word, []).append(fid << POSITION_BITS | pos)
             if number:
                 counts[fid] = number

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterator
-from itertools import islice, pairwise
+from itertools import islice
 from typing import Any
 
 from pyroaring import BitMap
@@ -102,16 +102,23 @@ class TypoRule(Rule):
 
 
 class ProximityRule(Rule):
+    """Sum over adjacent query terms of their distance (1–7, 8 when farther or in another attribute);
+    terms that were not adjacent in the query (a stop word between them) are not compared."""
+
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        terms = ctx.terms
+        self.pairs = [
+            i for i in range(len(terms) - 1) if terms[i + 1].query_position == terms[i].query_position + 1
+        ]
 
     def key(self, slot: int) -> int:
         positions = self.ctx.positions(slot)
         total = 0
-        for left, right in pairwise(positions):
+        for i in self.pairs:
             best = MAX_PROXIMITY
-            for a in left:
-                for b in right:
+            for a in positions[i]:
+                for b in positions[i + 1]:
                     if a >> POSITION_BITS != b >> POSITION_BITS:
                         continue
                     distance = b - a if b >= a else a - b + 1
@@ -136,21 +143,40 @@ class FidRule(Rule):
         return sum(min((p >> POSITION_BITS for p in ps), default=INFINITY) for ps in self.ctx.positions(slot))
 
 
+def position_cost(distance: int) -> int:
+    """Meilisearch's cost of a word found ``distance`` positions away from the query word's own."""
+    if distance <= 1:
+        return distance
+    for limit, cost in ((4, 2), (7, 3), (11, 4), (16, 5), (24, 6), (64, 7), (256, 8), (1024, 9)):
+        if distance <= limit:
+            return cost
+    return 10
+
+
 class PositionRule(Rule):
+    """Sum over terms of how far (bucketed) each is found from its place in the query."""
+
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    def buckets(self, bucket: BitMap) -> list[BitMap] | None:
-        if len(self.ctx.terms) != 1:
-            return None
-        sets = self.ctx.terms[0].position_sets()
-        return sum_buckets(bucket, [partition([(p, sets[p]) for p in sorted(sets)])])
+    def buckets(self, bucket: BitMap) -> list[BitMap]:
+        splitters = []
+        for term in self.ctx.terms:
+            by_cost: dict[int, list[BitMap]] = {}
+            for position, docs in term.position_sets().items():
+                by_cost.setdefault(position_cost(abs(position - term.query_position)), []).append(docs)
+            parts = [(cost, BitMap.union(*by_cost[cost])) for cost in sorted(by_cost)]
+            splitters.append(partition(parts))
+        return sum_buckets(bucket, splitters)
 
     def key(self, slot: int) -> int:
-        return sum(
-            min((bucketed_position(p & MAX_POSITION) for p in ps), default=INFINITY)
-            for ps in self.ctx.positions(slot)
-        )
+        total = 0
+        for term, found in zip(self.ctx.terms, self.ctx.positions(slot), strict=True):
+            q = term.query_position
+            total += min(
+                (position_cost(abs(bucketed_position(p & MAX_POSITION) - q)) for p in found), default=INFINITY
+            )
+        return total
 
 
 class ExactAttributeRule(Rule):

@@ -143,9 +143,18 @@ def typo_derivations(vocab: list[str], term: str, budget: int, is_prefix: bool) 
 class Term:
     """One query word, its derivations and the documents they select (lazily, per attribute/position)."""
 
-    def __init__(self, index: Index, text: str, is_prefix: bool, synonyms: tuple[tuple[str, ...], ...]):
+    def __init__(
+        self,
+        index: Index,
+        text: str,
+        is_prefix: bool,
+        synonyms: tuple[tuple[str, ...], ...],
+        query_position: int = 0,
+    ) -> None:
         self.index = index
         self.text = text
+        self.query_position = query_position
+        """Where the word stands in the query (stop words counted)."""
         self.is_prefix = is_prefix
         settings = index.settings
         self.budget = typo_budget(text, settings.one_typo, settings.two_typos)
@@ -233,16 +242,22 @@ class Term:
         return cost
 
     def positions_in(self, slot: int) -> list[int]:
-        """Absolute positions where this term matches in the document (phrases: their first word)."""
+        """Absolute positions where this term matches in the document (phrases: their first word).
+
+        As in Meilisearch, once the typo rule has placed the document, only the derivations with its
+        number of typos count for the following rules.
+        """
         text = self.index.texts[slot]
         assert text is not None
+        best = self.typos_in(slot)
         out: list[int] = []
         words = self.words
-        prefix_db = self.prefix_db
+        prefix_db = self.prefix_db if best == 0 else None
         for word, positions in text.words.items():
-            if word in words or (prefix_db is not None and word.startswith(prefix_db)):
+            cost = words.get(word)
+            if cost == best or (prefix_db is not None and cost is None and word.startswith(prefix_db)):
                 out.extend(positions)
-        if self.phrases:
+        if self.phrases and best == 0:
             out.extend(self.phrase_positions().get(slot, ()))
         return out
 
@@ -290,20 +305,27 @@ class Term:
         return self._positions
 
     def _split(self, attribute: str, key_of: Callable[[int], int]) -> dict[int, BitMap]:
+        """Documents by fid (or bucketed position) of their best-typo derivations."""
         index = self.index
         parts: dict[int, list[BitMap]] = {}
-        for word in self.words:
+        by_cost: list[dict[int, list[BitMap]]] = [{}, {}, {}]
+        for word, cost in self.words.items():
             entry = index.words.get(word)
             if entry is not None:
                 for key, bitmap in getattr(entry, attribute).items():
-                    parts.setdefault(key, []).append(bitmap)
+                    by_cost[cost].setdefault(key, []).append(bitmap)
         if self.prefix_db is not None:
             for key, bitmap in prefix_split(index, self.prefix_db, attribute).items():
-                parts.setdefault(key, []).append(bitmap)
+                by_cost[0].setdefault(key, []).append(bitmap)
         if self.phrases:
             for slot, starts in self.phrase_positions().items():
                 for absolute in starts:
-                    parts.setdefault(key_of(absolute), []).append(BitMap([slot]))
+                    by_cost[0].setdefault(key_of(absolute), []).append(BitMap([slot]))
+        for cost, groups in enumerate(by_cost):
+            for key, bitmaps in groups.items():
+                restricted = BitMap.union(*bitmaps) & self.best[cost]
+                if restricted:
+                    parts.setdefault(key, []).append(restricted)
         return {key: BitMap.union(*bitmaps) for key, bitmaps in parts.items()}
 
 
