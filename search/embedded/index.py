@@ -211,6 +211,7 @@ class Index:
             self._index(slot, dict(document))
             count += 1
         self._changed()
+        _ = self.vocab
         return count
 
     def delete(self, keys: Iterable[str]) -> int:
@@ -263,7 +264,8 @@ class Index:
             entry = self.words.get(word)
             if entry is None:
                 self.words[word] = entry = WordEntry()
-                self._vocab = None
+                if self._vocab is not None:
+                    bisect.insort(self._vocab, word)
             entry.docs.add(slot)
             for absolute in positions:
                 fid = absolute >> POSITION_BITS
@@ -291,7 +293,9 @@ class Index:
                 entry.docs.discard(slot)
                 if not entry.docs:
                     del self.words[word]
-                    self._vocab = None
+                    if self._vocab is not None:
+                        position = bisect.bisect_left(self._vocab, word)
+                        del self._vocab[position]
                     continue
                 for absolute in text.words[word]:
                     for group, key in (

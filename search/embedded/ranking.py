@@ -8,8 +8,9 @@ per document on all its remaining rules at once. Ties end on the slot (Meilisear
 
 from __future__ import annotations
 
+import heapq
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
 
@@ -19,6 +20,7 @@ from search.embedded.index import MAX_POSITION, POSITION_BITS, Index, bucketed_p
 from search.embedded.terms import INFINITY, Term
 
 SMALL = 48
+MAX_VALUE_GROUPS = 256
 MAX_PROXIMITY = 8
 
 Splitter = Callable[[BitMap], list[tuple[int, BitMap]]]
@@ -82,8 +84,8 @@ class Context:
 
 
 class Rule:
-    def buckets(self, bucket: BitMap) -> list[BitMap] | None:
-        """Ordered sub-buckets, or ``None`` to be split per document with ``key``."""
+    def buckets(self, bucket: BitMap) -> Iterable[BitMap] | None:
+        """Ordered sub-buckets, or ``None`` to be sorted per document with ``key``."""
         return None
 
     def key(self, slot: int) -> Any:
@@ -197,11 +199,25 @@ class ExactAttributeRule(Rule):
         inside = bucket & self.candidates
         if not inside:
             return [bucket]
-        groups: dict[int, BitMap] = {}
-        for slot in inside:
-            groups.setdefault(self.key(slot), BitMap()).add(slot)
-        groups[2] = groups.get(2, BitMap()) | (bucket - inside)
-        return [groups[k] for k in sorted(groups) if groups[k]]
+        if len(inside) <= SMALL:
+            groups: dict[int, BitMap] = {}
+            for slot in inside:
+                groups.setdefault(self.key(slot), BitMap()).add(slot)
+            groups[2] = groups.get(2, BitMap()) | (bucket - inside)
+            return [groups[k] for k in sorted(groups) if groups[k]]
+        exact = inside & self.exact_sets()
+        return [b for b in (exact, inside - exact, bucket - inside) if b]
+
+    def exact_sets(self) -> BitMap:
+        """Documents with an attribute of exactly k words holding the k query words."""
+        index = self.ctx.index
+        k = len(self.ctx.terms)
+        entries = [index.words[t.text] for t in self.ctx.terms]
+        found = []
+        for (fid, count), docs in index.field_count.items():
+            if count == k:
+                found.append(BitMap.intersection(docs, *[e.fids.get(fid, BitMap()) for e in entries]))
+        return BitMap.union(*found) if found else BitMap()
 
     def key(self, slot: int) -> int:
         if not self.possible or slot not in self.candidates:
@@ -239,30 +255,76 @@ class ValueRule(Rule):
         self.descending = descending
         self.values = index.fields[attribute]
 
-    def buckets(self, bucket: BitMap) -> list[BitMap] | None:
+    def buckets(self, bucket: BitMap) -> Iterator[BitMap] | None:
         values = self.values
-        if len(bucket) * 4 < len(values.numbers) + len(values.strings):
-            return None
+        if len(values.numbers) + len(values.strings) > MAX_VALUE_GROUPS:
+            return None  # many distinct values: per document, through the cached ranks
+        return self._groups(bucket)
+
+    def _groups(self, bucket: BitMap) -> Iterator[BitMap]:
+        values = self.values
         numbers = values.sorted_numbers()
         groups = [values.numbers[n] for n in (reversed(numbers) if self.descending else numbers)]
         strings = sorted(values.strings, key=facet_order, reverse=self.descending)
         groups += [values.strings[s] for s in strings]
-        out = []
         seen = BitMap()
         for group in groups:
             sub = (bucket & group) - seen
             if sub:
-                out.append(sub)
                 seen |= sub
+                yield sub
                 if len(seen) == len(bucket):
-                    return out
+                    return
         rest = bucket - seen
         if rest:
-            out.append(rest)
-        return out
+            yield rest
 
-    def key(self, slot: int) -> tuple[int, Any]:
-        value = self.index.document(slot).get(self.attribute)
+    def key(self, slot: int) -> int:
+        return self.ranks()[slot]
+
+    def order(self) -> list[int]:
+        """Every live slot in this attribute's order, ties by slot (cached until the next write)."""
+        cache = self.index.cache("order")
+        found: list[int] | None = cache.get((self.attribute, self.descending))
+        if found is None:
+            index = self.index
+            keys = {slot: self._value_key(index.document(slot).get(self.attribute)) for slot in index.alive}
+            found = sorted(keys, key=keys.__getitem__)
+            cache[(self.attribute, self.descending)] = found
+            ranks = [0] * len(index.docs)
+            place = -1
+            previous: Any = object()
+            for slot in found:
+                if keys[slot] != previous:
+                    place += 1
+                    previous = keys[slot]
+                ranks[slot] = place
+            index.cache("ranks")[(self.attribute, self.descending)] = ranks
+        return found
+
+    def ranks(self) -> list[int]:
+        """Every slot's place in this attribute's order (equal values share a place)."""
+        found: list[int] | None = self.index.cache("ranks").get((self.attribute, self.descending))
+        if found is None:
+            self.order()
+            found = self.index.cache("ranks")[(self.attribute, self.descending)]
+        return found
+
+    def best(self, bucket: BitMap, count: int) -> list[int]:
+        """The first ``count`` slots of ``bucket`` in this order: walk the global order (dense
+        buckets end early) or sort the bucket's ranks, whichever costs less."""
+        order = self.order()
+        if len(bucket) * 8 >= len(order):
+            picked = []
+            for slot in order:
+                if slot in bucket:
+                    picked.append(slot)
+                    if len(picked) == count:
+                        break
+            return picked
+        return heapq.nsmallest(count, bucket, key=self.ranks().__getitem__)
+
+    def _value_key(self, value: Any) -> tuple[int, Any]:
         if isinstance(value, list):
             value = value[0] if value else None
         if isinstance(value, bool) or value is None or isinstance(value, dict):
@@ -292,6 +354,22 @@ class _Reversed:
 def bucket_sort(rules: list[Rule], bucket: BitMap, needed: int, out: list[int]) -> None:
     """Append to ``out`` the best ``needed`` slots of ``bucket`` in rule order."""
 
+    def per_document(level: int, current: BitMap, remaining: int) -> None:
+        tail = rules[level:]
+        if len(tail) == 1 and isinstance(tail[0], ValueRule):
+            out.extend(tail[0].best(current, remaining))
+            return
+        if len(tail) == 1:
+            key: Callable[[int], Any] = tail[0].key
+        else:
+            keys = [r.key for r in tail]
+
+            def key(slot: int) -> Any:
+                return [k(slot) for k in keys]
+
+        # nsmallest is stable: equal keys stay in slot order, Meilisearch's last tie-break.
+        out.extend(heapq.nsmallest(remaining, current, key=key))
+
     def visit(level: int, current: BitMap) -> None:
         remaining = needed - len(out)
         if remaining <= 0 or not current:
@@ -300,13 +378,14 @@ def bucket_sort(rules: list[Rule], bucket: BitMap, needed: int, out: list[int]) 
             out.extend(islice(current, remaining))
             return
         if len(current) <= SMALL:
-            tail = rules[level:]
-            ranked = sorted(current, key=lambda s: (*[r.key(s) for r in tail], s))
-            out.extend(ranked[:remaining])
+            per_document(level, current, remaining)
             return
         rule = rules[level]
         subs = rule.buckets(current)
         if subs is None:
+            if isinstance(rule, ValueRule) or level == len(rules) - 1:
+                per_document(level, current, remaining)
+                return
             groups: dict[Any, list[int]] = {}
             for slot in current:
                 groups.setdefault(rule.key(slot), []).append(slot)
