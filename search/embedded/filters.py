@@ -37,19 +37,23 @@ def _equals(values: FieldValues, value: Scalar) -> BitMap:
 
 
 def _range(values: FieldValues, node: Range) -> BitMap:
+    """Each bound is its own condition (as written for Meilisearch): on an array, one element may
+    satisfy ``>=`` and another ``<``."""
     numbers = values.sorted_numbers()
-    lo, hi = 0, len(numbers)
-    if node.gte is not None:
-        lo = max(lo, bisect.bisect_left(numbers, node.gte))
-    if node.gt is not None:
-        lo = max(lo, bisect.bisect_right(numbers, node.gt))
-    if node.lte is not None:
-        hi = min(hi, bisect.bisect_right(numbers, node.lte))
-    if node.lt is not None:
-        hi = min(hi, bisect.bisect_left(numbers, node.lt))
-    if hi <= lo:
-        return BitMap()
-    return BitMap.union(*[values.numbers[numbers[i]] for i in range(lo, hi)])
+    result: BitMap | None = None
+    for bound, lo_of, hi_of in (
+        (node.gte, lambda b: bisect.bisect_left(numbers, b), None),
+        (node.gt, lambda b: bisect.bisect_right(numbers, b), None),
+        (node.lte, None, lambda b: bisect.bisect_right(numbers, b)),
+        (node.lt, None, lambda b: bisect.bisect_left(numbers, b)),
+    ):
+        if bound is None:
+            continue
+        lo = lo_of(bound) if lo_of else 0
+        hi = hi_of(bound) if hi_of else len(numbers)
+        part = BitMap.union(*[values.numbers[numbers[i]] for i in range(lo, hi)]) if hi > lo else BitMap()
+        result = part if result is None else result & part
+    return result if result is not None else BitMap()
 
 
 def check_filterable(index: Index, field: str) -> FieldValues:
