@@ -6,7 +6,8 @@ from litestar.types import ControllerRouterHandler
 
 from store.web.pages.auth import AuthPages
 from store.web.pages.home import HomePages
+from store.web.pages.search import SearchPages
 
 
 def web_route_handlers() -> list[ControllerRouterHandler]:
-    return [AuthPages, HomePages]
+    return [AuthPages, HomePages, SearchPages]

@@ -125,3 +125,20 @@ async def test_meilisearch_down_is_a_503_and_the_rest_works(settings: Settings) 
     finally:
         for hook in app.on_shutdown:
             await hook()
+
+
+async def test_the_picker_page_works_without_javascript(client: httpx.AsyncClient) -> None:
+    empty = await client.get("/recherche/collectivites", headers={"accept": "text/html"})
+    assert empty.status_code == 200
+    assert 'method="get"' in empty.text
+    response = await client.get(
+        "/recherche/collectivites",
+        params={"q": "amberieu", "kind": "commune"},
+        headers={"accept": "text/html"},
+    )
+    assert response.status_code == 200
+    assert "Ambérieu" in response.text
+    assert "<mark>" in response.text
+    assert "collectivite-picker.js" in response.text
+    script = await client.get("/static/js/collectivite-picker.js")
+    assert script.status_code == 200
