@@ -169,6 +169,7 @@ class Term:
         self._fids: dict[int, BitMap] | None = None
         self._positions: dict[int, BitMap] | None = None
         self.best: list[BitMap] = self._best()
+        self.has_typos = bool(self.best[1] or self.best[2])
         self.docs = BitMap.union(*self.best)
         exact = index.words.get(text)
         self.exact = BitMap(exact.docs) if exact is not None else BitMap()
@@ -249,14 +250,22 @@ class Term:
         """
         text = self.index.texts[slot]
         assert text is not None
-        best = self.typos_in(slot)
+        best = self.typos_in(slot) if self.has_typos else 0
         out: list[int] = []
         words = self.words
         prefix_db = self.prefix_db if best == 0 else None
-        for word, positions in text.words.items():
-            cost = words.get(word)
-            if cost == best or (prefix_db is not None and cost is None and word.startswith(prefix_db)):
-                out.extend(positions)
+        if prefix_db is None and len(words) <= len(text.words):
+            found = text.words.get
+            for word, cost in words.items():
+                if cost == best:
+                    positions = found(word)
+                    if positions:
+                        out.extend(positions)
+        else:
+            for word, positions in text.words.items():
+                cost = words.get(word)
+                if cost == best or (prefix_db is not None and cost is None and word.startswith(prefix_db)):
+                    out.extend(positions)
         if self.phrases and best == 0:
             out.extend(self.phrase_positions().get(slot, ()))
         return out
