@@ -258,13 +258,15 @@ class Term:
             found = text.words.get
             for word, cost in words.items():
                 if cost == best:
-                    positions = found(word)
-                    if positions:
-                        out.extend(positions)
+                    hit = found(word)
+                    if hit:
+                        out.extend(hit)
         else:
             for word, positions in text.words.items():
-                cost = words.get(word)
-                if cost == best or (prefix_db is not None and cost is None and word.startswith(prefix_db)):
+                derived = words.get(word)
+                if derived == best or (
+                    prefix_db is not None and derived is None and word.startswith(prefix_db)
+                ):
                     out.extend(positions)
         if self.phrases and best == 0:
             out.extend(self.phrase_positions().get(slot, ()))
