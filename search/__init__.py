@@ -1,1 +1,1 @@
-"""Search of services and collectivités: query model, backends, indexer."""
+"""Search of services and collectivités: one query model, two backends with Meilisearch semantics."""

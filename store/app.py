@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,10 @@ from catalogue.votes.service import (
     SelectionService,
     SupportService,
 )
+from search.controllers import SearchController
+from search.errors import SearchUnavailable
+from search.factory import build_backend
+from search.service import SearchService
 from store.accounts.controllers import AuthController, MandateController, MeController
 from store.accounts.middleware import ActorMiddleware
 from store.accounts.service import AccountService
@@ -47,6 +52,8 @@ from store.kit.uow import UnitOfWorkFactory
 from store.registry.controllers import CollectiviteController
 from store.registry.service import RegistryService
 from store.web import WEB_DIR, render_problem, template_config, web_route_handlers
+
+log = logging.getLogger("store.app")
 
 SESSION_COOKIE = "ts_session"
 LOGIN_PATHS = frozenset({"/api/v1/auth/login", "/connexion"})
@@ -95,9 +102,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     db.bind(all_tables())
     dispatcher = Dispatcher(db, poll_seconds=settings.outbox_poll_seconds)
     uow = UnitOfWorkFactory(db, after_commit=dispatcher.wake)
+    search_backend = build_backend(settings)
     services: dict[str, Any] = {
         "accounts": AccountService(settings, uow),
         "registry": RegistryService(),
+        "search": SearchService(search_backend),
     }
     # Consultations: the vote services read consultations and proposals through this directory.
     consultations = ConsultationService(uow)
@@ -123,6 +132,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ConsultationController,
         VotesController,
         VotesExportController,
+        SearchController,
         *web_route_handlers(),
         create_static_files_router(
             path="/static", directories=[WEB_DIR / "static"], opt=PUBLIC, include_in_schema=False
@@ -162,9 +172,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def on_startup() -> None:
         await db.start()
         await dispatcher.start()
+        await _prepare_search(services["search"], rebuild=settings.search_backend == "embedded")
 
     async def on_shutdown() -> None:
         await dispatcher.stop()
+        await search_backend.close()
         await db.stop()
 
     state = State(
@@ -208,6 +220,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,
         debug=False,
     )
+
+
+async def _prepare_search(search: SearchService, *, rebuild: bool) -> None:
+    """Indexes exist, and the collectivités index is filled from the registry: always for the
+    embedded engine (it lives in memory), only when empty for Meilisearch. An engine that is down
+    must not stop the application: searches will answer 503 until it is back."""
+    try:
+        await search.ensure_indexes()
+        if rebuild or await search.collectivites_count() == 0:
+            await search.reindex_collectivites()
+    except SearchUnavailable as exc:
+        log.warning("search engine unavailable at start-up: %s", exc.detail)
 
 
 def _is_login_request(request: Request[Any, Any, Any]) -> bool:

@@ -20,7 +20,11 @@ from store.kit.settings import Settings, SettingsError, load_settings
 console = Console(stderr=True)
 T = TypeVar("T")
 
-COMMAND_MODULES: tuple[str, ...] = ("store.registry.commands", "store.upstream_demo")
+COMMAND_MODULES: tuple[str, ...] = (
+    "store.registry.commands",
+    "store.upstream_demo",
+    "search.commands",
+)
 """Modules exposing ``register(cli: click.Group)``; domains append themselves here."""
 
 
@@ -58,6 +62,9 @@ def cli(ctx: click.Context) -> None:
         ctx.obj = load_settings()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
+    # Lower layers register commands but may not import this module: hand them what they need.
+    ctx.meta["run_with_state"] = run_with_state
+    ctx.meta["console"] = console
 
 
 @cli.command()

@@ -56,6 +56,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     meili_admin_key: str = ""
     meili_search_key: str = ""
     meili_index_prefix: str = "ts_"
+    meili_timeout_seconds: float = 5.0
+    """Per-request timeout towards Meilisearch; past it, searches answer 503 with Retry-After."""
     storage_backend: Literal["local", "s3"] = "local"
     s3_endpoint_url: str = ""
     s3_region: str = "us-east-1"

@@ -9,7 +9,15 @@ from store.web.pages.collectivites import CollectivitePages
 from store.web.pages.consultations import ConsultationPages
 from store.web.pages.consultations_admin import ConsultationAdminPages
 from store.web.pages.home import HomePages
+from store.web.pages.search import SearchPages
 
 
 def web_route_handlers() -> list[ControllerRouterHandler]:
-    return [AuthPages, CollectivitePages, HomePages, ConsultationPages, ConsultationAdminPages]
+    return [
+        AuthPages,
+        CollectivitePages,
+        HomePages,
+        ConsultationPages,
+        ConsultationAdminPages,
+        SearchPages,
+    ]
