@@ -183,10 +183,9 @@ def test_public_rows_match_public_routes(declared_routes: dict[str, Any]) -> Non
         if row is None:
             continue
         table_public = row.expect["anonymous"] != 401
-        if table_public != (declared_access(handler) == "public"):
-            wrong.append(
-                f"{key}: table says anonymous → {row.expect['anonymous']}, route says {declared_access(handler)}"
-            )
+        declared = declared_access(handler)
+        if table_public != (declared == "public"):
+            wrong.append(f"{key}: table says anonymous → {row.expect['anonymous']}, route says {declared}")
     assert not wrong, wrong
 
 
