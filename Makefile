@@ -45,7 +45,7 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	@touch $@
 
 # Front-end packages (DSFR) from the committed lock file. Without npm the pages still work, unstyled.
-# --ignore-scripts: nothing from the registry runs at install time (see README, "Front-end assets").
+# The root runs no install scripts (see README, "Front-end assets"); tools/* folders keep theirs.
 front-deps:
 	@for dir in $(NPM_DIRS); do \
 	  if [ ! -f "$$dir/package-lock.json" ]; then continue; fi; \
@@ -54,7 +54,8 @@ front-deps:
 	  if ! command -v npm >/dev/null; then \
 	    echo "!! npm introuvable : $$dir/node_modules non installé (pages sans DSFR)." >&2; continue; fi; \
 	  echo "npm ci ($$dir)"; \
-	  (cd "$$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error); \
+	  flags=""; if [ "$$dir" = . ]; then flags=--ignore-scripts; fi; \
+	  (cd "$$dir" && npm ci $$flags --no-audit --no-fund --loglevel=error); \
 	done
 
 migrate: python-deps
@@ -95,8 +96,10 @@ run: install data banner serve
 # the PostgreSQL pass runs everything else again. A missing service skips loudly, unless listed in
 # TSTEST_REQUIRE (as .ci/run does), where it fails.
 test: install
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	@status=0; \
+	$(MAKE) --no-print-directory test-sqlite || status=1; \
+	$(MAKE) --no-print-directory test-postgres || status=1; \
+	exit $$status
 
 test-sqlite:
 	TSTEST_DATABASE=sqlite $(PYTEST) $(PYTEST_ARGS)

@@ -152,3 +152,36 @@ async def test_a_bad_path_parameter_is_a_4xx(client, curator) -> None:
     for token_id in ("pas-un-uuid", "%00", "a" * 5000, "../../etc/passwd"):
         response = await client.delete(f"/api/v1/me/tokens/{token_id}", headers=curator)
         assert 400 <= response.status_code < 500, (token_id, response.status_code, response.text[:200])
+
+
+FORM_GARBAGE: list[tuple[str, bytes]] = [
+    ("application/json", b'{"email": "a"}'),
+    ("application/x-www-form-urlencoded", b"\xff\xfe\x00"),
+    ("application/x-www-form-urlencoded", b"email=a&email=b&password=x&password=y"),
+    ("multipart/form-data; boundary=zz", b"--zz\r\nbad"),
+    ("multipart/form-data", b"abc"),
+    ("text/plain", b"hello"),
+]
+
+
+async def test_page_forms_never_answer_garbage_with_a_5xx(client, curator) -> None:
+    from tests.support.routes import app_routes
+
+    forms = [
+        key.split(" ", 1)[1] for key in app_routes(client.app) if key.startswith("POST /") and "{" not in key
+    ]
+    forms = [path for path in forms if not path.startswith("/api/")]
+    assert "/connexion" in forms
+    for path in forms:
+        for content_type, body in FORM_GARBAGE:
+            headers = {**curator, "content-type": content_type, "accept": "text/html"}
+            response = await client.post(path, content=body, headers=headers)
+            assert response.status_code < 500, (path, content_type, response.status_code)
+
+
+async def test_an_oversized_form_is_a_413(client, state, curator) -> None:
+    body = b"email=" + b"x" * (state.settings.max_body_bytes + 1)
+    headers = {**curator, "content-type": "application/x-www-form-urlencoded", "accept": "text/html"}
+    response = await client.post("/connexion", content=body, headers=headers)
+    assert response.status_code == 413
+    assert "Requête trop volumineuse" in response.text
