@@ -33,6 +33,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     TS_HOST=0.0.0.0 \
     TS_PORT=8000 \
     TS_DATA_DIR=/data \
+    TS_DATABASE_URL=sqlite:////data/territoires.sqlite3 \
     TS_LOG_FORMAT=json \
     TS_DSFR_DIR=/app/node_modules/@gouvfr/dsfr/dist
 WORKDIR /app

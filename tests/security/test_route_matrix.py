@@ -19,23 +19,32 @@ Options of every constructor (all optional):
 
     params={"siren": "210100533"}       path parameters; a value may be ``lambda world: ...``
     setup=async_fn                      ``async def make(world) -> dict`` run before each persona's
-                                        call; creates the owners' resource, returns more params
+                                        call; creates the owners' resource through the services
+                                        (``world.state.<service>``, ``await world.actor("publisher")``)
+                                        and returns more params, e.g. ``{"slug": ...}``
     json={...} / form={...}             request body (or ``lambda world: {...}``)
     optional=True                       the route may be absent (e.g. /dsfr without npm assets)
+    check=fn                            ``fn(role, response, world)`` asserts on what came back, e.g.
+                                        that a list holds only the caller's own items
     <role>=expectation                  override one persona, e.g. ``curator=ALLOW``
 
 Expectations: ``ALLOW`` (status < 400), ``DENY`` (403 or 404), or an exact status (401, 403, 404, …).
+Example, a publisher's own draft listing that curators may also read:
+
+    "GET /api/v1/listings/{slug:str}": only("publisher", "curator", others=404, setup=draft_listing),
+
 Whatever the expectation, a 5xx always fails. Unsafe methods carry the CSRF header, so a 403 here
 is the guard or the service speaking, not the CSRF check.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from store.app import create_app
@@ -56,6 +65,7 @@ from tests.support.routes import (
 ALLOW = "allow"
 DENY = "deny"
 Expectation = str | int
+Check = Callable[[str, httpx.Response, World], None]
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,7 @@ class Row:
     json: Body = None
     form: Body = None
     optional: bool = False
+    check: Check | None = None
 
 
 def _row(base: Mapping[str, Expectation], overrides: dict[str, Any]) -> Row:
@@ -93,11 +104,16 @@ def only(*allowed: str, others: Expectation = 403, **options: Any) -> Row:
 
 async def agent_token(world: World) -> dict[str, str]:
     """An API token of the ``agent`` persona: only its owner may revoke it."""
-    actor = await world.state.accounts.load_actor(world.people["agent"].account_id)
+    actor = await world.actor("agent")
     created = await world.state.accounts.create_token(
         actor, name="ci", scopes=["account:self:read"], expires_in_days=1
     )
     return {"token_id": created.details.id}
+
+
+def _is_self(role: str, response: httpx.Response, world: World) -> None:
+    if role != "anonymous":
+        assert response.json()["email"] == world.people[role].email
 
 
 def login_body(world: World) -> dict[str, str]:
@@ -122,7 +138,7 @@ MATRIX: dict[str, Row] = {
     # Accounts API ------------------------------------------------------------------------------
     "POST /api/v1/auth/login": everyone(json=login_body),
     "POST /api/v1/auth/logout": everyone(),
-    "GET /api/v1/me": signed_in(),
+    "GET /api/v1/me": signed_in(check=lambda role, r, w: _is_self(role, r, w)),
     "GET /api/v1/me/tokens": signed_in(),
     "POST /api/v1/me/tokens": signed_in(json={"name": "ci", "scopes": ["account:self:read"]}),
     "DELETE /api/v1/me/tokens/{token_id:str}": only("agent", others=404, setup=agent_token),
@@ -220,6 +236,11 @@ async def test_route_as_every_persona(key: str, state, client) -> None:
         expected = row.expect[role]
         if response.status_code >= 500 or not _matches(expected, response.status_code):
             failures.append(f"{role}: expected {expected}, got {response.status_code} {response.text[:200]}")
+        elif row.check is not None:
+            try:
+                row.check(role, response, world)
+            except AssertionError as exc:
+                failures.append(f"{role}: check failed: {exc}")
     assert not failures, f"{key}\n  " + "\n  ".join(failures)
 
 

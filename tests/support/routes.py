@@ -98,6 +98,10 @@ class World:
     publisher_a: str = PUBLISHER_A
     publisher_b: str = PUBLISHER_B
 
+    async def actor(self, role: str) -> Any:
+        """The ``Actor`` of a persona, to call services directly in a row's ``setup``."""
+        return await self.state.accounts.load_actor(self.people[role].account_id)
+
     async def as_role(self, role: str) -> dict[str, str]:
         """Sign the client in as ``role`` (anonymous: signed out); return headers for unsafe methods."""
         self.client.cookies.clear()
