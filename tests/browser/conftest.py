@@ -45,8 +45,10 @@ START_TIMEOUT = 60.0
 
 
 def chromium_path() -> str | None:
-    candidate = os.environ.get("TSTEST_CHROMIUM", "/usr/bin/chromium")
-    return candidate if os.access(candidate, os.X_OK) else shutil.which("chromium")
+    if chosen := os.environ.get("TSTEST_CHROMIUM"):
+        return chosen if os.access(chosen, os.X_OK) else None
+    default = "/usr/bin/chromium"
+    return default if os.access(default, os.X_OK) else shutil.which("chromium")
 
 
 def free_port() -> int:
