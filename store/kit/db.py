@@ -25,6 +25,7 @@ from store.kit.errors import Conflict, InvalidInput
 from store.kit.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
+PING_TIMEOUT_SECONDS = 3.0
 
 
 class _PooledSQLiteTransaction(SQLiteTransaction):
@@ -225,8 +226,10 @@ class Database:
             await self.engine.close_pool()
 
     async def ping(self) -> bool:
+        """Does the database answer within ``PING_TIMEOUT_SECONDS``? Never raises."""
         try:
-            await self.engine.run_ddl("SELECT 1")
+            async with asyncio.timeout(PING_TIMEOUT_SECONDS):
+                await self.engine.run_ddl("SELECT 1")
         except Exception:
             return False
         return True

@@ -164,6 +164,11 @@ _MSGSPEC_PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] 
 ]
 
 
+_MALFORMED_JSON = re.compile(
+    r"JSON is malformed|Input data was truncated|Trailing characters|invalid utf-8", re.I
+)
+
+
 def _type_fr(name: str) -> str:
     return {
         "int": "un entier",
@@ -207,6 +212,8 @@ def validation_errors(exc: ValidationException) -> list[FieldError]:
         field = _field_from_message(message, key)
         if source in {"query", "path", "header", "cookie"} and key:
             field = str(key)
+        elif field == "data":  # the handler's parameter name for the whole body
+            field = "corps"
         errors.append(FieldError(field=field, message=translate_validation_message(message)))
     if not errors:
         errors.append(FieldError(field="corps", message=translate_validation_message(exc.detail)))
@@ -231,11 +238,23 @@ def problem_for(exc: Exception, instance: str) -> tuple[Problem, dict[str, str]]
         detail = "Données invalides : " + "; ".join(f"{e.field} : {e.message}" for e in errors) + "."
         code = "validation_error"
         return Problem(TYPE_BASE + code, "Données invalides", 400, detail, code, instance, errors), {}
+    if isinstance(exc, RecursionError) and "deserializing" in str(exc):
+        # msgspec gives up on absurdly nested JSON: the client's fault, not ours.
+        detail = "Le corps JSON est trop profondément imbriqué."
+        return Problem(
+            TYPE_BASE + "malformed_json", "Données invalides", 400, detail, "malformed_json", instance
+        ), {}
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     code, title, detail = _HTTP_DEFAULTS.get(status, _HTTP_DEFAULTS[400 if status < 500 else 500])
     headers: dict[str, str] = {}
     if isinstance(exc, HTTPException):
         headers = dict(exc.headers or {})
+        if status == 400 and _MALFORMED_JSON.search(str(exc.detail)):
+            code, title, detail = (
+                "malformed_json",
+                "Données invalides",
+                "Le corps de la requête n'est pas du JSON valide.",
+            )
         if status == 403 and "CSRF" in str(exc.detail):
             code, detail = "csrf_failed", _CSRF_DETAIL
         if status == 413 or "too large" in str(exc.detail).lower():

@@ -29,6 +29,9 @@ E = TypeVar("E", bound=DomainEvent)
 Handler = Callable[[E], Awaitable[None]]
 
 LEASE = dt.timedelta(seconds=60)
+"""How long a claim protects a non-transactional delivery; after that, another dispatcher retakes it."""
+RETRY_DELAY = dt.timedelta(seconds=2)
+"""How long a failed delivery waits before it is tried again."""
 MAX_ATTEMPTS = 8
 BATCH = 200
 
@@ -124,7 +127,7 @@ class Dispatcher:
             topic,
             stale,
             MAX_ATTEMPTS,
-            utcnow() - dt.timedelta(seconds=2),
+            utcnow() - RETRY_DELAY,
             BATCH,
         )
         return list(rows)
@@ -162,25 +165,50 @@ class Dispatcher:
     ) -> bool:
         try:
             async with self.db.write_transaction():
-                existing = await OutboxDelivery.select(OutboxDelivery.id, OutboxDelivery.state).where(
-                    (OutboxDelivery.event == event_id) & (OutboxDelivery.consumer == consumer.name)
-                )
-                if existing and existing[0]["state"] == "done":
-                    return False
-                await OutboxDelivery.delete().where(
-                    (OutboxDelivery.event == event_id) & (OutboxDelivery.consumer == consumer.name)
-                )
-                attempts = 1
-                await OutboxDelivery.insert(
-                    OutboxDelivery(
-                        event=event_id,
-                        consumer=consumer.name,
-                        state="done",
-                        attempts=attempts,
-                        claimed_at=utcnow(),
-                        done_at=utcnow(),
+                existing = await OutboxDelivery.select(
+                    OutboxDelivery.id,
+                    OutboxDelivery.state,
+                    OutboxDelivery.claimed_at,
+                    OutboxDelivery.attempts,
+                ).where((OutboxDelivery.event == event_id) & (OutboxDelivery.consumer == consumer.name))
+                now = utcnow()
+                if not existing:
+                    # The unique (event, consumer) index arbitrates between concurrent dispatchers.
+                    await OutboxDelivery.insert(
+                        OutboxDelivery(
+                            event=event_id,
+                            consumer=consumer.name,
+                            state="done",
+                            attempts=1,
+                            claimed_at=now,
+                            done_at=now,
+                        )
                     )
-                )
+                else:
+                    row = existing[0]
+                    if not _due(row, now):
+                        return False
+                    # A retry: compare-and-set, so that a concurrent dispatcher's mark is never undone
+                    # (a delete-then-insert here let two dispatchers both deliver on PostgreSQL).
+                    updated = (
+                        await OutboxDelivery.update(
+                            {
+                                OutboxDelivery.state: "done",
+                                OutboxDelivery.attempts: row["attempts"] + 1,
+                                OutboxDelivery.claimed_at: now,
+                                OutboxDelivery.done_at: now,
+                                OutboxDelivery.last_error: None,
+                            }
+                        )
+                        .where(
+                            (OutboxDelivery.id == row["id"])
+                            & (OutboxDelivery.state == row["state"])
+                            & (OutboxDelivery.claimed_at == row["claimed_at"])
+                        )
+                        .returning(OutboxDelivery.id)
+                    )
+                    if not updated:
+                        return False
                 await consumer.handler(event)
         except Exception as exc:
             if is_unique_violation(exc):
@@ -212,7 +240,9 @@ class Dispatcher:
                     )
                     return True
                 row = rows[0]
-                if row["state"] == "done":
+                # Another dispatcher may have claimed (or finished) it since we listed it: a live
+                # claim is theirs until the lease runs out.
+                if not _due(row, now):
                     return False
                 # Re-claim only if nobody else claimed it in the meantime (compare-and-set).
                 updated = (
@@ -224,7 +254,9 @@ class Dispatcher:
                         }
                     )
                     .where(
-                        (OutboxDelivery.id == row["id"]) & (OutboxDelivery.claimed_at == row["claimed_at"])
+                        (OutboxDelivery.id == row["id"])
+                        & (OutboxDelivery.state == row["state"])
+                        & (OutboxDelivery.claimed_at == row["claimed_at"])
                     )
                     .returning(OutboxDelivery.id)
                 )
@@ -269,3 +301,13 @@ class Dispatcher:
                         last_error=error[:2000],
                     )
                 )
+
+
+def _due(row: dict[str, Any], now: dt.datetime) -> bool:
+    """May this existing delivery row be (re)tried now? Mirrors the filter of ``_pending``."""
+    state, claimed_at = row["state"], row["claimed_at"]
+    if state == "claimed":
+        return bool(claimed_at < now - LEASE)
+    if state == "failed":
+        return bool(row["attempts"] < MAX_ATTEMPTS and claimed_at < now - RETRY_DELAY)
+    return False

@@ -9,6 +9,7 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.stores.base import Store
+from litestar.types import Empty, Message, ScopeSession
 
 from store.kit.tables import KeyValue
 
@@ -82,7 +83,21 @@ class DatabaseStore(Store):
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
-    """Issues a fresh session id when the session asks for it (at login), against fixation."""
+    """Issues a fresh session id when the session asks for it (at login), against fixation.
+
+    A visitor without a session gets none: no row and no cookie until something is stored in it
+    (Litestar's backend would write an empty session for every request, probes and assets included).
+    """
+
+    async def store_in_message(
+        self, scope_session: ScopeSession, message: Message, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> None:
+        had_cookie = bool(connection.cookies.get(self.config.key))
+        if not scope_session:
+            if not had_cookie:
+                return
+            scope_session = Empty  # emptied (logout): delete the row and expire the cookie
+        await super().store_in_message(scope_session, message, connection)
 
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
         state = connection.scope.setdefault("state", {})

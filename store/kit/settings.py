@@ -38,6 +38,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["console", "json"] = "console"
     cookie_secure: bool = False
+    """Send cookies over HTTPS only; defaults to true when ``env`` is ``prod``."""
     session_max_age: int = 8 * 3600
     max_body_bytes: int = 1_048_576
     """Largest accepted request body for JSON and forms (uploads have their own limit)."""
@@ -66,6 +67,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     s3_secret_key: str = ""
     s3_addressing_style: Literal["path", "virtual"] = "path"
 
+    def __post_init__(self) -> None:
+        # Raised as ValueError here; msgspec reports it as a ValidationError when converting.
+        if problems := _problems(self):
+            raise ValueError("; ".join(problems))
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -79,6 +85,42 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
         return Path(self.data_dir)
 
 
+_POSITIVE = (
+    "db_pool_min",
+    "db_pool_max",
+    "workers",
+    "session_max_age",
+    "max_body_bytes",
+    "max_upload_bytes",
+    "login_max_failures",
+    "login_window_seconds",
+    "login_rate_per_minute",
+    "argon2_time_cost",
+    "argon2_memory_kib",
+)
+MIN_SECRET_LENGTH = 32
+
+
+def _problems(settings: Settings) -> list[str]:
+    """Values that parse but cannot work; each message names the variable."""
+    problems = [f"{PREFIX}{name.upper()} doit être >= 1" for name in _POSITIVE if getattr(settings, name) < 1]
+    if not 1 <= settings.port <= 65535:
+        problems.append(f"{PREFIX}PORT doit être entre 1 et 65535")
+    if settings.db_pool_min > settings.db_pool_max:
+        problems.append(f"{PREFIX}DB_POOL_MIN ne peut dépasser {PREFIX}DB_POOL_MAX")
+    if settings.outbox_poll_seconds <= 0:
+        problems.append(f"{PREFIX}OUTBOX_POLL_SECONDS doit être > 0")
+    if not settings.database_url.startswith(("sqlite:///", "postgres://", "postgresql://")):
+        problems.append(f"{PREFIX}DATABASE_URL doit commencer par sqlite:/// ou postgresql://")
+    if not settings.public_url.startswith(("http://", "https://")):
+        problems.append(f"{PREFIX}PUBLIC_URL doit commencer par http:// ou https://")
+    if settings.env == "prod" and settings.secret_key and len(settings.secret_key) < MIN_SECRET_LENGTH:
+        problems.append(
+            f"{PREFIX}SECRET_KEY doit compter au moins {MIN_SECRET_LENGTH} caractères en production"
+        )
+    return problems
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Build settings from ``TS_*`` variables; unknown names and bad values raise SettingsError."""
     environ = os.environ if environ is None else environ
@@ -89,6 +131,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(f"Configuration invalide (variables {PREFIX}*) : {exc}") from exc
     if settings.env == "prod" and not settings.secret_key:
         raise SettingsError("TS_SECRET_KEY est obligatoire en production.")
+    if settings.env == "prod" and "cookie_secure" not in raw:
+        # Production serves over HTTPS: session and CSRF cookies are secure unless said otherwise.
+        settings = msgspec.structs.replace(settings, cookie_secure=True)
     if not settings.secret_key:
         settings = msgspec.structs.replace(settings, secret_key=_local_secret(settings))
     return settings

@@ -43,8 +43,10 @@ class UnitOfWorkFactory:
         work = UnitOfWork()
         async with self.db.writing():
             yield work
+            emitted = bool(work.events)
             await flush(work)
-        if work.events and self.after_commit is not None:
+        # flush() empties work.events: remember whether there was anything to deliver.
+        if emitted and self.after_commit is not None:
             self.after_commit()
 
 
