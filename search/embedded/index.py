@@ -75,8 +75,8 @@ class FieldValues:
             self.empty.add(slot)
             return
         for item in value if isinstance(value, list) else [value]:
-            if item is None or isinstance(item, dict | list):
-                continue
+            if item is None or item == "" or isinstance(item, dict | list):
+                continue  # an empty string is "empty", not a value, even inside an array
             if isinstance(item, bool):
                 self._add_string(slot, "true" if item else "false")
             elif isinstance(item, int | float):
@@ -104,8 +104,8 @@ class FieldValues:
         if value is None or value == "" or value == [] or value == {}:
             return
         for item in value if isinstance(value, list) else [value]:
-            if item is None or isinstance(item, dict | list):
-                continue
+            if item is None or item == "" or isinstance(item, dict | list):
+                continue  # an empty string is "empty", not a value, even inside an array
             if isinstance(item, bool):
                 self._discard_string(slot, "true" if item else "false")
             elif isinstance(item, int | float):

@@ -29,8 +29,22 @@ async def json_routes(client) -> list[tuple[str, str]]:  # type: ignore[no-untyp
         for method, operation in item.items():
             content = operation.get("requestBody", {}).get("content", {})
             if "application/json" in content:
-                routes.append((method.upper(), re.sub(r"\{[^}]+\}", PLACEHOLDER, path)))
+                routes.append((method.upper(), _fill_path(path, operation)))
     return sorted(routes)
+
+
+def _fill_path(path: str, operation: dict[str, Any]) -> str:
+    """A syntactically valid value for each path parameter: the body checks must be what fails."""
+    kinds = {
+        p["name"]: p.get("schema", {}).get("type", "string")
+        for p in operation.get("parameters", [])
+        if p.get("in") == "path"
+    }
+
+    def value(match: re.Match[str]) -> str:
+        return "1" if kinds.get(match.group(1)) == "integer" else PLACEHOLDER
+
+    return re.sub(r"\{([^}:]+)[^}]*\}", value, path)
 
 
 def assert_problem(response, status: int) -> dict[str, Any]:  # type: ignore[no-untyped-def]
