@@ -19,6 +19,14 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 from piccolo.table import Table
 
+from admin.curation.audit import AuditLog
+from admin.curation.controllers import AuditController, CurationController
+from catalogue.listings.controllers import (
+    ListingController,
+    PublisherListingController,
+    ThematiqueController,
+)
+from catalogue.listings.service import ListingService
 from store.accounts.controllers import AuthController, MandateController, MeController
 from store.accounts.middleware import ActorMiddleware
 from store.accounts.service import AccountService
@@ -33,6 +41,8 @@ from store.kit.outbox import Dispatcher
 from store.kit.sessions import DatabaseStore, RotatingSessionConfig
 from store.kit.settings import Settings, load_settings
 from store.kit.uow import UnitOfWorkFactory
+from store.registry.publisher_controllers import PublisherController
+from store.registry.publishers import PublisherService
 from store.web import WEB_DIR, render_problem, template_config, web_route_handlers
 
 SESSION_COOKIE = "ts_session"
@@ -84,6 +94,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     uow = UnitOfWorkFactory(db, after_commit=dispatcher.wake)
     services: dict[str, Any] = {
         "accounts": AccountService(settings, uow),
+        "publishers": PublisherService(uow),
+        "listings": ListingService(uow),
+        "audit_log": AuditLog(),
     }
 
     route_handlers: list[ControllerRouterHandler] = [
@@ -93,6 +106,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         AuthController,
         MeController,
         MandateController,
+        PublisherController,
+        ListingController,
+        PublisherListingController,
+        ThematiqueController,
+        CurationController,
+        AuditController,
         *web_route_handlers(),
         create_static_files_router(
             path="/static", directories=[WEB_DIR / "static"], opt=PUBLIC, include_in_schema=False
