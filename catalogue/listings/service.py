@@ -15,6 +15,7 @@ from typing import Any
 import msgspec
 
 from catalogue.listings import validation
+from catalogue.listings.eligibility import Candidate, Verdict, check_eligibility
 from catalogue.listings.events import EVENT_FOR_STATE, ListingUpdated
 from catalogue.listings.markdown import render_markdown
 from catalogue.listings.repository import ListingRepository
@@ -43,6 +44,7 @@ from store.kit.auth import Actor, Scope, require_actor, require_curator
 from store.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from store.kit.events import AuditRecord
 from store.kit.uow import UnitOfWorkFactory
+from store.registry.repository import RegistryRepository
 from store.registry.siren import normalise_siren
 
 MAX_PER_PAGE = 100
@@ -75,9 +77,15 @@ def can_see(actor: Actor, listing: ListingSummary) -> bool:
 
 
 class ListingService:
-    def __init__(self, uow: UnitOfWorkFactory, repo: ListingRepository | None = None) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        repo: ListingRepository | None = None,
+        registry: RegistryRepository | None = None,
+    ) -> None:
         self.uow = uow
         self.repo = repo or ListingRepository()
+        self.registry = registry or RegistryRepository()
 
     # Reads ----------------------------------------------------------------------------------------
 
@@ -148,6 +156,26 @@ class ListingService:
             "curator" in roles and state in EDITABLE_BY_CURATOR
         )
         return AllowedActions(can_edit=can_edit, actions=actions)
+
+    async def eligibility(self, actor: Actor, listing: ListingView) -> list[tuple[str, Verdict]]:
+        """For each collectivité the actor acts for: may it subscribe to this listing?"""
+        verdicts: list[tuple[str, Verdict]] = []
+        for siren in sorted(actor.collectivite_sirens()):
+            found = await self.registry.get_collectivite(siren)
+            if found is None:
+                continue
+            epci = (
+                await self.registry.get_collectivite(found["epci_siren"]) if found.get("epci_siren") else None
+            )
+            candidate = Candidate(found["kind"], found["population"], epci["population"] if epci else None)
+            verdict = check_eligibility(
+                candidate,
+                target_kinds=listing.target_kinds,
+                commune_max_population=listing.commune_max_population,
+                epci_max_population=listing.epci_max_population,
+            )
+            verdicts.append((found["name"], verdict))
+        return verdicts
 
     async def count_by_state(self) -> dict[str, int]:
         return await self.repo.count_by_state()

@@ -5,8 +5,11 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from store.web.pages.auth import AuthPages
+from store.web.pages.curation import CurationPages
 from store.web.pages.home import HomePages
+from store.web.pages.listings import ListingPages
+from store.web.pages.publisher import PublisherPages
 
 
 def web_route_handlers() -> list[ControllerRouterHandler]:
-    return [AuthPages, HomePages]
+    return [AuthPages, HomePages, ListingPages, PublisherPages, CurationPages]
