@@ -10,8 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from catalogue.listings.states import TRANSITIONS, Action, State
+from catalogue.listings.tables import Listing
 from store.kit.auth import ANONYMOUS, Actor
 from store.kit.errors import Conflict, DomainError, Forbidden, NotFound
 from store.kit.tables import AuditEntry, OutboxEvent
@@ -118,3 +121,31 @@ async def test_changes_requested_goes_back_to_review_and_keeps_the_reason_for_th
     assert published.state == State.published
     assert published.review_note is None
     assert published.published_at is not None
+
+
+_casts: dict[int, Cast] = {}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.sampled_from(CALLERS), st.sampled_from(list(Action))), max_size=12))
+async def test_random_walks_through_the_service_follow_the_model(state, steps) -> None:
+    """Whatever callers try, in whatever order, the listing only ever takes legal moves, and each
+    move (and only a move) leaves one audit row and one event."""
+    if id(state) not in _casts:
+        _casts[id(state)] = await make_cast(state)
+    cast = _casts[id(state)]
+    slug = f"service-aleatoire-{await Listing.count()}"
+    await create_listing(state, cast, slug)
+    model, before = State.draft, await counts()
+    moves = 0
+    for who, action in steps:
+        outcome = expected(model, action, who)
+        actor = await caller(state, cast, who)
+        if isinstance(outcome, State):
+            view = await state.listings.transition(actor, slug, action, "motif")
+            assert view.state == outcome
+            model, moves = outcome, moves + 1
+        else:
+            with pytest.raises(outcome):
+                await state.listings.transition(actor, slug, action, "motif")
+    assert await counts() == (before[0] + moves, before[1] + moves)
