@@ -16,6 +16,7 @@ from catalogue.listings.schemas import ListingCreate
 DATA = Path(__file__).parent / "data"
 BOURG_EN_BRESSE = "210100533"
 GRAND_BOURG = "200071751"
+AMBERIEU = "210100046"
 PUBLISHER_PASSWORD = "Editeur-Demo-2026"  # noqa: S105 - documented demo password
 
 

@@ -5,12 +5,14 @@ Idempotent: an existing publisher, account, mandate or listing (by slug) is left
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from catalogue.listings.states import Action, State
 from store.demo.data import (
+    AMBERIEU,
     BOURG_EN_BRESSE,
     GRAND_BOURG,
     PEOPLE,
@@ -47,14 +49,32 @@ class SeedReport:
     states: dict[str, int] = field(default_factory=dict)
 
 
-async def _require_registry() -> None:
+async def _resolve_people() -> tuple[DemoPerson, ...]:
+    """The demo people, with the second collectivité taken from the registry actually loaded.
+
+    Bourg-en-Bresse is in both the test fixture and the full import. The other agent acts for its
+    EPCI (the CA du Bassin de Bourg-en-Bresse), or for Ambérieu-en-Bugey if that EPCI is missing.
+    """
     registry = RegistryRepository()
-    for siren in (BOURG_EN_BRESSE, GRAND_BOURG):
-        if await registry.get_collectivite(siren) is None:
-            raise RegistryMissing(
-                f"La collectivité {siren} est absente du référentiel : importez d'abord le référentiel "
-                "des collectivités (ou le jeu de test), puis relancez seed-demo."
-            )
+    bourg = await registry.get_collectivite(BOURG_EN_BRESSE)
+    if bourg is None:
+        raise RegistryMissing(
+            f"La collectivité {BOURG_EN_BRESSE} (Bourg-en-Bresse) est absente du référentiel : importez "
+            "d'abord le référentiel des collectivités (ou le jeu de test), puis relancez seed-demo."
+        )
+    other = None
+    for siren in (bourg.get("epci_siren"), GRAND_BOURG, AMBERIEU):
+        if siren and (other := await registry.get_collectivite(siren)) is not None:
+            break
+    if other is None:
+        raise RegistryMissing("Aucune seconde collectivité de démonstration dans le référentiel.")
+    people = []
+    for person in PEOPLE:
+        if person.siren == GRAND_BOURG:
+            label = f"Agent, {other['name']}"
+            person = dataclasses.replace(person, siren=other["siren"], role_label=label)
+        people.append(person)
+    return tuple(people)
 
 
 async def _ensure_person(state: Any, person: DemoPerson, report: SeedReport) -> Actor:
@@ -105,7 +125,7 @@ async def _ensure_listing(
 
 
 async def seed_demo(state: Any) -> SeedReport:
-    await _require_registry()
+    everyone = await _resolve_people()
     report = SeedReport()
     for publisher in publishers():
         try:
@@ -125,8 +145,8 @@ async def seed_demo(state: Any) -> SeedReport:
             report.created["éditeurs"] += 1
         else:
             report.existing["éditeurs"] += 1
-    people = {person.email: await _ensure_person(state, person, report) for person in PEOPLE}
-    curator = people[PEOPLE[0].email]
+    people = {person.email: await _ensure_person(state, person, report) for person in everyone}
+    curator = people[everyone[0].email]
     developers = {p.key: await _ensure_person(state, p.person(), report) for p in publishers()}
     for spec in services():
         await _ensure_listing(state, spec, developers[spec.publisher], curator, report)

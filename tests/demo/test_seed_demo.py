@@ -103,3 +103,17 @@ def test_seed_demo_command_prints_the_accounts(app, settings: Any, monkeypatch: 
     again = CliRunner().invoke(cli, ["seed-demo"])
     assert again.exit_code == 0
     assert "rien de nouveau" in again.output
+
+
+async def test_without_the_registry_the_seed_says_what_to_do(state, monkeypatch: pytest.MonkeyPatch) -> None:
+    from store.kit.errors import NotFound
+    from store.registry.repository import RegistryRepository
+
+    async def nothing(self: Any, siren: str) -> None:
+        return None
+
+    monkeypatch.setattr(RegistryRepository, "get_collectivite", nothing)
+    with pytest.raises(NotFound) as error:
+        await seed_demo(state)
+    assert "importez d'abord le référentiel" in error.value.detail
+    assert await Publisher.count() == 0
