@@ -20,6 +20,14 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 from piccolo.table import Table
 
+from admin.curation.audit import AuditLog
+from admin.curation.controllers import AuditController, CurationController
+from catalogue.listings.controllers import (
+    ListingController,
+    PublisherListingController,
+    ThematiqueController,
+)
+from catalogue.listings.service import ListingService
 from catalogue.needs.controllers import ConsultationController
 from catalogue.needs.service import ConsultationService, ContributionService, RegroupementService
 from catalogue.votes.controllers import VotesController
@@ -50,6 +58,8 @@ from store.kit.sessions import DatabaseStore, RotatingSessionConfig
 from store.kit.settings import Settings, load_settings
 from store.kit.uow import UnitOfWorkFactory
 from store.registry.controllers import CollectiviteController
+from store.registry.publisher_controllers import PublisherController
+from store.registry.publishers import PublisherService
 from store.registry.service import RegistryService
 from store.web import WEB_DIR, render_problem, template_config, web_route_handlers
 
@@ -107,6 +117,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         "accounts": AccountService(settings, uow),
         "registry": RegistryService(),
         "search": SearchService(search_backend),
+        "publishers": PublisherService(uow),
+        "listings": ListingService(uow),
+        "audit_log": AuditLog(),
     }
     # Consultations: the vote services read consultations and proposals through this directory.
     consultations = ConsultationService(uow)
@@ -133,6 +146,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         VotesController,
         VotesExportController,
         SearchController,
+        PublisherController,
+        ListingController,
+        PublisherListingController,
+        ThematiqueController,
+        CurationController,
+        AuditController,
         *web_route_handlers(),
         create_static_files_router(
             path="/static", directories=[WEB_DIR / "static"], opt=PUBLIC, include_in_schema=False

@@ -6,4 +6,5 @@ PICCOLO_APPS: tuple[str, ...] = (
     "store.accounts.piccolo_app",
     "catalogue.needs.piccolo_app",
     "catalogue.votes.piccolo_app",
+    "catalogue.listings.piccolo_app",
 )

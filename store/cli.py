@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "store.registry.commands",
     "store.upstream_demo",
     "search.commands",
+    "store.demo.commands",
 )
 """Modules exposing ``register(cli: click.Group)``; domains append themselves here."""
 

@@ -8,7 +8,10 @@ from store.web.pages.auth import AuthPages
 from store.web.pages.collectivites import CollectivitePages
 from store.web.pages.consultations import ConsultationPages
 from store.web.pages.consultations_admin import ConsultationAdminPages
+from store.web.pages.curation import CurationPages
 from store.web.pages.home import HomePages
+from store.web.pages.listings import ListingPages
+from store.web.pages.publisher import PublisherPages
 from store.web.pages.search import SearchPages
 
 
@@ -17,6 +20,9 @@ def web_route_handlers() -> list[ControllerRouterHandler]:
         AuthPages,
         CollectivitePages,
         HomePages,
+        ListingPages,
+        PublisherPages,
+        CurationPages,
         ConsultationPages,
         ConsultationAdminPages,
         SearchPages,

@@ -10,7 +10,14 @@ from pathlib import Path
 PG_ADMIN_DSN = os.environ.get("TSTEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 # Reference data survives between tests; everything else is emptied after each test.
-KEEP_TABLES = {"collectivite", "collectivite_member", "admin_area", "registry_import", "migration"}
+KEEP_TABLES = {
+    "collectivite",
+    "collectivite_member",
+    "admin_area",
+    "registry_import",
+    "migration",
+    "thematique",
+}
 
 
 def test_database_kind() -> str:

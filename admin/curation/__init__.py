@@ -1,0 +1,1 @@
+"""ANCT curation: the listing review queue, curator decisions and the audit log."""

@@ -1,0 +1,13 @@
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from catalogue.listings.tables import Listing, ListingPlan, ListingThematique, Thematique
+
+APP_CONFIG = AppConfig(
+    app_name="listings",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[Thematique, Listing, ListingThematique, ListingPlan],
+    migration_dependencies=["store.registry.piccolo_app"],
+    commands=[],
+)
