@@ -23,6 +23,9 @@ from store.accounts.controllers import AuthController, MandateController, MeCont
 from store.accounts.middleware import ActorMiddleware
 from store.accounts.service import AccountService
 from store.apps import PICCOLO_APPS
+from store.billing.controllers import BillingAdminController, InvoiceController
+from store.billing.ledger.service import LedgerService
+from store.billing.service import BillingService
 from store.kit.auth import PUBLIC
 from store.kit.csrf import TokenAwareCSRFMiddleware
 from store.kit.db import Database
@@ -82,8 +85,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     db.bind(all_tables())
     dispatcher = Dispatcher(db, poll_seconds=settings.outbox_poll_seconds)
     uow = UnitOfWorkFactory(db, after_commit=dispatcher.wake)
+    ledger = LedgerService(db)
     services: dict[str, Any] = {
         "accounts": AccountService(settings, uow),
+        "ledger": ledger,
+        "billing": BillingService(settings, uow, ledger),
     }
 
     route_handlers: list[ControllerRouterHandler] = [
@@ -93,6 +99,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         AuthController,
         MeController,
         MandateController,
+        InvoiceController,
+        BillingAdminController,
         *web_route_handlers(),
         create_static_files_router(
             path="/static", directories=[WEB_DIR / "static"], opt=PUBLIC, include_in_schema=False

@@ -20,7 +20,10 @@ from store.kit.settings import Settings, SettingsError, load_settings
 console = Console(stderr=True)
 T = TypeVar("T")
 
-COMMAND_MODULES: tuple[str, ...] = ()
+RUN_WITH_STATE = "store.run_with_state"
+"""``ctx.meta`` key of ``run_with_state`` for domain commands (which cannot import this module)."""
+
+COMMAND_MODULES: tuple[str, ...] = ("store.billing.commands",)
 """Modules exposing ``register(cli: click.Group)``; domains append themselves here."""
 
 
@@ -58,6 +61,8 @@ def cli(ctx: click.Context) -> None:
         ctx.obj = load_settings()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
+    # Domain command modules sit below store.cli in the layers: they reach the app through this.
+    ctx.meta[RUN_WITH_STATE] = run_with_state
 
 
 @cli.command()
