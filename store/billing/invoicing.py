@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from collections import defaultdict
 from typing import Any
@@ -40,6 +41,11 @@ _json = msgspec.json.Encoder()
 
 def stable_id(*parts: str) -> str:
     return str(uuid.uuid5(NAMESPACE, ":".join(parts)))
+
+
+def line_id(invoice_id: str, position: int) -> str:
+    """Deterministic and cheap (a run writes hundreds of thousands): 32 hex digits of BLAKE2b."""
+    return hashlib.blake2b(f"{invoice_id}:{position}".encode(), digest_size=16).hexdigest()
 
 
 def hold_key(run_id: str, grant_id: str) -> str:
@@ -168,7 +174,7 @@ class BillingRun:
             )
             line_rows.extend(
                 (
-                    stable_id("line", draft["id"], str(i)),
+                    line_id(draft["id"], i),
                     draft["id"],
                     i,
                     ln.charge_id,
@@ -216,12 +222,12 @@ class BillingRun:
                     f"Réservation budgétaire refusée ({refused[0].code}) : relancez la facturation.",
                     code="billing_hold_refused",
                 )
+        await self.repo.insert_lines(
+            line_rows
+        )  # before their drafts: the frozen-lines guard has nothing to look up
         await self.repo.insert_invoices(invoice_rows)
-        await self.repo.insert_lines(line_rows)
-        await self.repo.set_charge_status(
-            [("planned", "", run_id, c) for c in splits]
-            + [("blocked", r, run_id, c) for c, r in blocked.items()]
-        )
+        # A charge is invoiced when a line refers to it (no 100 000-row UPDATE); blocked ones say why.
+        await self.repo.set_charge_status([("blocked", r, run_id, c) for c, r in blocked.items()])
         counts = {"charges_planned": len(splits), "charges_blocked": len(blocked), "invoices": len(drafts)}
         await self.repo.insert_run(
             (run_id, period, "planned", issue_date, _json.encode(counts).decode(), now)
@@ -301,7 +307,7 @@ class BillingRun:
         drafts = await self.repo.drafts(run["id"], self.settings.billing_batch_size)
         if not drafts:
             return 0
-        lines = await self.repo.lines_of(d["id"] for d in drafts)
+        lines = await self.repo.posting_lines_of(d["id"] for d in drafts)
         issue_date = run["issue_date"]
         year = int(issue_date[:4])
         due = (
@@ -436,7 +442,6 @@ class BillingRun:
         counts = msgspec.json.decode(current["counts"])
         total, issued = await self.repo.count_run_invoices(run["id"])
         if current["status"] != "done":
-            await self.repo.mark_run_charges(run["id"], "invoiced")
             counts["issued"] = issued
             await self.repo.finish_run(run["id"], _json.encode(counts).decode(), self.ledger.clock())
         blocked = await self.repo.blocked_charges(run["id"])

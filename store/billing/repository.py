@@ -60,10 +60,12 @@ class BillingRepository:
         )
 
     async def pending_charges(self, period: str) -> list[dict[str, Any]]:
+        """Charges of the period on no invoice line yet and not blocked, in ``source_ref`` order."""
         return await self.sql.fetch(
             "SELECT id, source_ref, payer_siren, payers, amount_ht, vat_rate_bp, description, period, "
-            "grant_id, "
-            "publisher_siren FROM billing_charge WHERE period = ? AND status = 'pending' ORDER BY source_ref",
+            "grant_id, publisher_siren FROM billing_charge c WHERE period = ? AND status = 'pending' "
+            "AND NOT EXISTS (SELECT 1 FROM billing_invoice_line l WHERE l.charge_id = c.id) "
+            "ORDER BY source_ref",
             [period],
         )
 
@@ -71,11 +73,6 @@ class BillingRepository:
         """``(status, block_reason, run_id, id)`` rows."""
         await self.sql.executemany(
             "UPDATE billing_charge SET status = ?, block_reason = ?, run_id = ? WHERE id = ?", rows
-        )
-
-    async def mark_run_charges(self, run_id: str, status: str) -> None:
-        await self.sql.execute(
-            "UPDATE billing_charge SET status = ? WHERE run_id = ? AND status = 'planned'", [status, run_id]
         )
 
     async def blocked_charges(self, run_id: str) -> list[dict[str, Any]]:
@@ -142,6 +139,18 @@ class BillingRepository:
         rows = await self.sql.fetch_in(
             f"SELECT {LINE_COLUMNS} FROM billing_invoice_line WHERE invoice_id IN ({{in}}) "
             "ORDER BY invoice_id, position",
+            invoice_ids,
+        )
+        out: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            out.setdefault(row["invoice_id"], []).append(row)
+        return out
+
+    async def posting_lines_of(self, invoice_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        """Just what a posting needs (amounts, rates, grants, publishers): no texts."""
+        rows = await self.sql.fetch_in(
+            "SELECT invoice_id, amount_ht, vat_rate_bp, grant_id, publisher_siren FROM billing_invoice_line "
+            "WHERE invoice_id IN ({in})",
             invoice_ids,
         )
         out: dict[str, list[dict[str, Any]]] = {}

@@ -141,6 +141,7 @@ class BillingService:
             )
 
         async def work() -> int:
+            await self.ledger.repo.lock_head()  # serialised with billing runs: none plans half a batch
             known = await self.repo.charges_by_ref(r[1] for r in rows)
             grant_ids = {r[8] for r in rows if r[8]}
             grants = await self.repo.grants(grant_ids) if grant_ids else {}
@@ -397,8 +398,9 @@ class BillingService:
         self._curator(actor)
         async with self.uow() as work:
             result = await self.ledger.close_period(period, actor=actor_label(actor))
-            work.emit(PeriodClosed(period=period, seal_seq=result.seq))
-            work.audit(_audit(actor, "billing.period.close", "period", period, seal_seq=result.seq))
+            if not result.replayed:
+                work.emit(PeriodClosed(period=period, seal_seq=result.seq))
+                work.audit(_audit(actor, "billing.period.close", "period", period, seal_seq=result.seq))
         return result.seq
 
     async def verify(self) -> list[CheckResult]:

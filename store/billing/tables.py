@@ -109,6 +109,9 @@ class BillingCharge(Table, tablename="billing_charge"):
     grant_id = Varchar(length=100, null=True, default=None)
     publisher_siren = Varchar(length=9, null=True, default=None)
     status = Varchar(length=12)
+    """``pending`` or ``blocked`` (``block_reason``, e.g. ``grant_exhausted``). A pending charge that an
+    invoice line refers to is invoiced (its invoice is issued once the line's run is done): the run
+    never rewrites every charge it takes."""
     block_reason = Varchar(length=200, default="")
     run_id = Varchar(length=36, null=True, default=None, index=True)
     created_at_us = BigInt()

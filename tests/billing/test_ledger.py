@@ -142,7 +142,8 @@ async def test_closed_period_refuses_postings_and_is_sealed(state: Any) -> None:
     await fund(state)
     with pytest.raises(Conflict):
         await state.billing.close_period(None, "2999-01")  # not over yet
-    await state.billing.close_period(None, "2026-10")
+    seal = await state.billing.close_period(None, "2026-10")
+    assert await state.billing.close_period(None, "2026-10") == seal  # retried: same seal
     late = await state.billing.budget.commit(
         "late", source=ENVELOPE, grant_id="G", amount=10, day="2026-10-31"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from typing import Literal
@@ -16,6 +17,7 @@ LegKind = Literal["single", "pending", "post", "void", "expire"]
 Status = Literal["applied", "rejected"]
 
 
+@functools.lru_cache(maxsize=65_536)
 def account_id(code: AccountCode, owner_ref: str) -> str:
     """Accounts have deterministic ids: any service can name one without a lookup."""
     return str(uuid.uuid5(NAMESPACE, f"account:{int(code)}:{owner_ref}"))

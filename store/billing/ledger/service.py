@@ -42,6 +42,7 @@ from store.kit.db import Database, is_integrity_error
 from store.kit.errors import Conflict, InvalidInput
 
 W = TypeVar("W")
+DMNEC, CMNED, CLOSED = int(Flag.DMNEC), int(Flag.CMNED), int(Flag.CLOSED)
 RETRYABLE_SQLSTATES = {"40001", "40P01"}
 MAX_ATTEMPTS = 5
 _KINDS = {
@@ -377,7 +378,7 @@ class LedgerService:
         dr, cr = locked[debit], locked[credit]
         if dr["ledger"] != cr["ledger"]:
             raise Rejected("ledgers_differ", "Un mouvement ne peut pas relier deux grands livres.")
-        if (dr["flags"] | cr["flags"]) & Flag.CLOSED and kind not in (Kind.VOID, Kind.EXPIRE):
+        if (dr["flags"] | cr["flags"]) & CLOSED and kind not in (Kind.VOID, Kind.EXPIRE):
             raise Rejected("account_closed", "Compte clos.")
         d, c = state[debit], state[credit]
         if kind == Kind.SINGLE:
@@ -421,10 +422,10 @@ class LedgerService:
     ) -> None:
         for account in touched:
             dp, dpo, cp, cpo = state[account]
-            flags = locked[account]["flags"]
-            if flags & Flag.DMNEC and dp + dpo > cpo:
+            flags = int(locked[account]["flags"])
+            if flags & DMNEC and dp + dpo > cpo:
                 raise Rejected("exceeds_credits", f"Solde insuffisant sur {locked[account]['owner_ref']}.")
-            if flags & Flag.CMNED and cp + cpo > dpo:
+            if flags & CMNED and cp + cpo > dpo:
                 raise Rejected(
                     "exceeds_debits", f"Montant supérieur au dû sur {locked[account]['owner_ref']}."
                 )
@@ -479,6 +480,15 @@ class LedgerService:
             await self.repo.lock_head()
             closed = await self.repo.closed_through()
             if closed and period <= closed:
+                sealed = await self.repo.journals_by_key([f"period.close:{period}"])
+                if period == closed and sealed:  # a retried close: the same seal, nothing new
+                    row = next(iter(sealed.values()))
+                    return JournalResult(
+                        idempotency_key=row["idempotency_key"],
+                        seq=int(row["seq"]),
+                        status="applied",
+                        replayed=True,
+                    )
                 raise Conflict(f"La période {period} est déjà close.", code="period_already_closed")
             if period >= time.strftime("%Y-%m", time.gmtime(self.clock() / 1e6)):
                 raise Conflict(f"La période {period} n'est pas terminée.", code="period_not_over")
