@@ -47,6 +47,9 @@ from store.accounts.controllers import AuthController, MandateController, MeCont
 from store.accounts.middleware import ActorMiddleware
 from store.accounts.service import AccountService
 from store.apps import PICCOLO_APPS
+from store.billing.controllers import BillingAdminController, InvoiceController
+from store.billing.ledger.service import LedgerService
+from store.billing.service import BillingService
 from store.kit.auth import PUBLIC
 from store.kit.csrf import TokenAwareCSRFMiddleware
 from store.kit.db import Database
@@ -113,6 +116,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     dispatcher = Dispatcher(db, poll_seconds=settings.outbox_poll_seconds)
     uow = UnitOfWorkFactory(db, after_commit=dispatcher.wake)
     search_backend = build_backend(settings)
+    ledger = LedgerService(db)
     services: dict[str, Any] = {
         "accounts": AccountService(settings, uow),
         "registry": RegistryService(),
@@ -120,6 +124,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         "publishers": PublisherService(uow),
         "listings": ListingService(uow),
         "audit_log": AuditLog(),
+        "ledger": ledger,
+        "billing": BillingService(settings, uow, ledger),
     }
     # Consultations: the vote services read consultations and proposals through this directory.
     consultations = ConsultationService(uow)
@@ -152,6 +158,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ThematiqueController,
         CurationController,
         AuditController,
+        InvoiceController,
+        BillingAdminController,
         *web_route_handlers(),
         create_static_files_router(
             path="/static", directories=[WEB_DIR / "static"], opt=PUBLIC, include_in_schema=False

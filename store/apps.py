@@ -7,4 +7,5 @@ PICCOLO_APPS: tuple[str, ...] = (
     "catalogue.needs.piccolo_app",
     "catalogue.votes.piccolo_app",
     "catalogue.listings.piccolo_app",
+    "store.billing.piccolo_app",
 )

@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "store.upstream_demo",
     "search.commands",
     "store.demo.commands",
+    "store.billing.commands",
 )
 """Modules exposing ``register(cli: click.Group)``; domains append themselves here."""
 
@@ -63,7 +64,7 @@ def cli(ctx: click.Context) -> None:
         ctx.obj = load_settings()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
-    # Lower layers register commands but may not import this module: hand them what they need.
+    # Domain command modules sit below store.cli in the layers: they reach the app through ctx.meta.
     ctx.meta["run_with_state"] = run_with_state
     ctx.meta["console"] = console
 

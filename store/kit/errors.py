@@ -169,6 +169,15 @@ _MALFORMED_JSON = re.compile(
 )
 
 
+_MISSING_PARAMETER = re.compile(r"Missing required (\w+) parameter '([^']+)'")
+_PARAMETER_KINDS = {
+    "header": "en-tête",
+    "query": "paramètre de requête",
+    "path": "paramètre de chemin",
+    "cookie": "cookie",
+}
+
+
 def _type_fr(name: str) -> str:
     return {
         "int": "un entier",
@@ -215,6 +224,9 @@ def validation_errors(exc: ValidationException) -> list[FieldError]:
         elif field == "data":  # the handler's parameter name for the whole body
             field = "corps"
         errors.append(FieldError(field=field, message=translate_validation_message(message)))
+    if not errors and (missing := _MISSING_PARAMETER.search(str(exc.detail))):
+        kind = _PARAMETER_KINDS.get(missing[1], "paramètre")
+        errors.append(FieldError(field=missing[2], message=f"{kind} obligatoire manquant"))
     if not errors:
         errors.append(FieldError(field="corps", message=translate_validation_message(exc.detail)))
     return errors

@@ -66,6 +66,24 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     s3_access_key: str = ""
     s3_secret_key: str = ""
     s3_addressing_style: Literal["path", "virtual"] = "path"
+    billing_seller_siren: str = "130026032"
+    """SIREN of the platform operator, the seller on every invoice (default: ANCT)."""
+    billing_seller_name: str = "Agence nationale de la cohésion des territoires"
+    billing_seller_vat_id: str = "FR77130026032"
+    """Intra-community VAT number printed on invoices and in the Factur-X XML."""
+    billing_seller_address: str = "20 avenue de Ségur"
+    billing_seller_postcode: str = "75007"
+    billing_seller_city: str = "Paris"
+    billing_seller_iban: str = ""
+    """Where collectivités pay (IBAN printed on invoices); empty = not shown."""
+    billing_vat_rate_bp: int = 2000
+    """Default VAT rate in basis points (2000 = 20 %) for charges that do not say."""
+    billing_payment_terms_days: int = 30
+    """Payment period of public buyers (Code de la commande publique, R2192-10): due date = issue + N."""
+    billing_platform_fee_bp: int = 0
+    """Share of the HT amount the platform keeps on a publisher's line, in basis points."""
+    billing_batch_size: int = 500
+    """Invoices issued per transaction by a billing run."""
 
     def __post_init__(self) -> None:
         # Raised as ValueError here; msgspec reports it as a ValidationError when converting.

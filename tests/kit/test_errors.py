@@ -82,3 +82,14 @@ async def test_an_unexpected_exception_is_a_500_problem_without_internals(client
     assert problem.status == 500
     assert problem.code == "internal_error"
     assert "passwd" not in problem.detail
+
+
+def test_a_missing_header_is_named_in_french() -> None:
+    from litestar.exceptions import ValidationException
+
+    from store.kit.errors import validation_errors
+
+    exc = ValidationException("Missing required header parameter 'Idempotency-Key' for path /api/v1/x")
+    assert [(e.field, e.message) for e in validation_errors(exc)] == [
+        ("Idempotency-Key", "en-tête obligatoire manquant")
+    ]

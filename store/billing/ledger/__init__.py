@@ -1,0 +1,1 @@
+"""The internal double-entry ledger (TigerBeetle model in SQL): see service.py and codes.py."""
