@@ -32,6 +32,8 @@ from store.kit.logging import RequestLogMiddleware, configure_logging
 from store.kit.outbox import Dispatcher
 from store.kit.sessions import DatabaseStore, RotatingSessionConfig
 from store.kit.settings import Settings, load_settings
+from store.kit.storage import build_storage
+from store.kit.storage.routes import ArtifactDownloadController
 from store.kit.uow import UnitOfWorkFactory
 from store.web import WEB_DIR, render_problem, template_config, web_route_handlers
 
@@ -82,8 +84,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     db.bind(all_tables())
     dispatcher = Dispatcher(db, poll_seconds=settings.outbox_poll_seconds)
     uow = UnitOfWorkFactory(db, after_commit=dispatcher.wake)
+    storage = build_storage(settings)
     services: dict[str, Any] = {
         "accounts": AccountService(settings, uow),
+        "storage": storage,
     }
 
     route_handlers: list[ControllerRouterHandler] = [
@@ -93,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         AuthController,
         MeController,
         MandateController,
+        ArtifactDownloadController,
         *web_route_handlers(),
         create_static_files_router(
             path="/static", directories=[WEB_DIR / "static"], opt=PUBLIC, include_in_schema=False
