@@ -19,6 +19,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 from piccolo.table import Table
 
+from plugins.wiring import build_plugin_services, plugin_route_handlers
 from store.accounts.controllers import AuthController, MandateController, MeController
 from store.accounts.middleware import ActorMiddleware
 from store.accounts.service import AccountService
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     services: dict[str, Any] = {
         "accounts": AccountService(settings, uow),
         "storage": storage,
+        **build_plugin_services(settings, uow, storage),
     }
 
     route_handlers: list[ControllerRouterHandler] = [
@@ -98,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         MeController,
         MandateController,
         ArtifactDownloadController,
+        *plugin_route_handlers(),
         *web_route_handlers(),
         create_static_files_router(
             path="/static", directories=[WEB_DIR / "static"], opt=PUBLIC, include_in_schema=False

@@ -4,4 +4,5 @@ PICCOLO_APPS: tuple[str, ...] = (
     "store.kit.piccolo_app",
     "store.registry.piccolo_app",
     "store.accounts.piccolo_app",
+    "plugins.piccolo_app",
 )

@@ -1,0 +1,393 @@
+"""Publishing: register a plugin id, upload a release (validated, stored, recorded), read, delete.
+
+An upload is validated on disk before anything is written; the artefact is stored, then the row
+is inserted in one transaction; if that transaction fails the artefact is removed again, so a
+rejected or failed upload leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import msgspec
+
+from plugins.registry.events import ReleaseDeleted, ReleaseUploaded
+from plugins.registry.repository import PluginRecord, PluginRepository, ReleaseRecord
+from plugins.registry.schemas import DownloadLink, PluginDetail, PluginView, ReleaseSummary, ReleaseView
+from plugins.registry.validation import Limits, ReleaseRejected, validate_release
+from plugins.runtime.tables import Deployment
+from plugins.sdk.semver import Version
+from store.kit.auth import Actor
+from store.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, Unavailable
+from store.kit.events import AuditRecord
+from store.kit.settings import Settings
+from store.kit.storage import ArtifactStorage, StoredObject
+from store.kit.uow import UnitOfWorkFactory
+from store.registry.siren import normalise_siren
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def plugin_view(record: PluginRecord, releases: list[ReleaseRecord] | None = None) -> PluginView:
+    live = [r for r in releases or [] if r.state != "deleted"]
+    approved = [r for r in live if r.state == "approved" and r.yanked_at is None]
+    latest = max(live, key=lambda r: Version.parse(r.version), default=None)
+    latest_ok = max(approved, key=lambda r: Version.parse(r.version), default=None)
+    return PluginView(
+        id=record.id,
+        name=record.name,
+        summary=record.summary,
+        publisher_siren=record.publisher_siren,
+        publisher_name=record.publisher_name,
+        status=record.status,  # type: ignore[arg-type]
+        status_reason=record.status_reason,
+        created_at=record.created_at,
+        latest_version=latest.version if latest else None,
+        latest_approved_version=latest_ok.version if latest_ok else None,
+    )
+
+
+def release_summary(record: ReleaseRecord) -> ReleaseSummary:
+    return ReleaseSummary(
+        id=record.id,
+        plugin_id=record.plugin_id,
+        version=record.version,
+        state=record.state,  # type: ignore[arg-type]
+        yanked=record.yanked_at is not None,
+        yanked_reason=record.yanked_reason,
+        size=record.size,
+        sha256=record.sha256,
+        store_api=record.store_api,
+        permissions=record.permissions,
+        uploaded_at=record.uploaded_at,
+        uploaded_by=record.uploaded_by_label,
+        reviewed_at=record.reviewed_at,
+        reviewed_by=record.reviewed_by_label,
+        review_reason=record.review_reason,
+        loadable=record.loadable,
+    )
+
+
+def release_view(record: ReleaseRecord) -> ReleaseView:
+    summary = release_summary(record)
+    return ReleaseView(
+        **msgspec.structs.asdict(summary),
+        manifest=record.manifest,
+        report=record.report,
+        files=record.files,
+        changelog=str(
+            next(
+                (
+                    c.get("notes", "")
+                    for c in record.manifest.get("changelog", [])
+                    if c.get("version") == record.version
+                ),
+                "",
+            )
+        ),
+    )
+
+
+def by_version(records: list[ReleaseRecord]) -> list[ReleaseRecord]:
+    return sorted(records, key=lambda r: Version.parse(r.version), reverse=True)
+
+
+class PublishingService:
+    def __init__(
+        self,
+        settings: Settings,
+        uow: UnitOfWorkFactory,
+        storage: ArtifactStorage,
+        repo: PluginRepository | None = None,
+    ) -> None:
+        self.settings = settings
+        self.uow = uow
+        self.storage = storage
+        self.repo = repo or PluginRepository()
+        self.limits = Limits.from_settings(settings)
+
+    # Access -------------------------------------------------------------------------------------
+
+    async def plugin_for(self, actor: Actor | None, plugin_id: str) -> PluginRecord:
+        """The plugin, if the actor may see it: its publisher's members and curators (None: CLI)."""
+        record = await self.repo.get_plugin(plugin_id)
+        if record is None or not _may_see(actor, record):
+            raise NotFound("Aucun service publié sous cet identifiant.", code="plugin_not_found")
+        return record
+
+    def _require_publisher(self, actor: Actor | None, publisher_siren: str) -> None:
+        if actor is not None and not actor.speaks_for_publisher(publisher_siren):
+            raise Forbidden(
+                "Cet identifiant de service appartient à un autre éditeur.",
+                code="plugin_owned_by_another_publisher",
+            )
+
+    # Plugins ----------------------------------------------------------------------------------
+
+    async def register_plugin(
+        self, actor: Actor | None, *, plugin_id: str, publisher_siren: str, name: str, summary: str = ""
+    ) -> PluginView:
+        try:
+            siren = normalise_siren(publisher_siren)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), code="invalid_siren") from exc
+        self._require_publisher(actor, siren)
+        if not await self.repo.publisher_exists(siren):
+            raise NotFound("Aucun éditeur avec ce SIREN.", code="publisher_not_found")
+        if await self.repo.get_plugin(plugin_id) is not None:
+            raise Conflict("Cet identifiant de service est déjà pris.", code="plugin_id_taken")
+        async with self.uow() as work:
+            await self.repo.insert_plugin(
+                plugin_id=plugin_id,
+                publisher_siren=siren,
+                name=name.strip(),
+                summary=summary.strip(),
+                now=utcnow(),
+            )
+            work.audit(
+                _audit(actor, "plugins:plugin:register", "plugin", plugin_id, data={"publisher": siren})
+            )
+        record = await self.repo.get_plugin(plugin_id)
+        assert record is not None
+        return plugin_view(record)
+
+    async def list_plugins(self, actor: Actor) -> list[PluginView]:
+        sirens = None if actor.is_curator else actor.publisher_sirens()
+        records = await self.repo.list_plugins(sirens)
+        return [plugin_view(r, await self.repo.releases_of(r.id)) for r in records]
+
+    async def plugin_detail(self, actor: Actor | None, plugin_id: str) -> PluginDetail:
+        record = await self.plugin_for(actor, plugin_id)
+        releases = by_version(await self.repo.releases_of(plugin_id))
+        return PluginDetail(
+            plugin=plugin_view(record, releases), releases=[release_summary(r) for r in releases]
+        )
+
+    # Releases ---------------------------------------------------------------------------------
+
+    async def publish(
+        self,
+        actor: Actor | None,
+        archive: Path,
+        *,
+        plugin_id: str | None = None,
+        publisher_siren: str | None = None,
+        sha256: str | None = None,
+    ) -> ReleaseView:
+        """Validate, store and record a release archive. ``actor=None`` is the operator (CLI, seed)."""
+        validated = await asyncio.to_thread(validate_release, archive, self.limits)
+        manifest = validated.manifest
+        if plugin_id is not None and manifest.id != plugin_id:
+            raise ReleaseRejected(
+                "manifest_id_mismatch",
+                f"Le manifeste décrit « {manifest.id} », pas « {plugin_id} ».",
+                field="id",
+            )
+        plugin = await self.repo.get_plugin(manifest.id)
+        if plugin is None:
+            siren = await self._publisher_for_new_plugin(actor, publisher_siren)
+        else:
+            siren = plugin.publisher_siren
+            self._require_publisher(actor, siren)
+            if plugin.status == "suspended":
+                raise Forbidden(
+                    f"Ce service est suspendu ({plugin.status_reason}) : "
+                    "aucune version ne peut être publiée.",
+                    code="plugin_suspended",
+                )
+        self._check_version(manifest.version, await self.repo.versions(manifest.id))
+        stored = await self._store(archive, manifest.id, manifest.version, sha256)
+        try:
+            now = utcnow()
+            async with self.uow() as work:
+                if plugin is None:
+                    await self.repo.insert_plugin(
+                        plugin_id=manifest.id,
+                        publisher_siren=siren,
+                        name=manifest.name,
+                        summary=manifest.summary,
+                        now=now,
+                    )
+                release_id = await self.repo.insert_release(
+                    plugin_id=manifest.id,
+                    version=manifest.version,
+                    artifact_key=stored.key,
+                    size=stored.size,
+                    sha256=stored.sha256,
+                    manifest=msgspec.to_builtins(manifest),
+                    manifest_text=validated.manifest_text,
+                    files=validated.files,
+                    report=validated.report,
+                    store_api=manifest.store_api,
+                    entry_point=manifest.entry_point,
+                    permissions=list(manifest.permissions),
+                    uploaded_by=actor.account_id if actor else None,
+                    uploaded_by_label=actor.display_name if actor else "opérateur",
+                    now=now,
+                )
+                work.emit(
+                    ReleaseUploaded(
+                        plugin_id=manifest.id,
+                        release_id=release_id,
+                        version=manifest.version,
+                        publisher_siren=siren,
+                    )
+                )
+                work.audit(
+                    _audit(
+                        actor,
+                        "plugins:release:upload",
+                        "plugin_release",
+                        release_id,
+                        to_state="pending",
+                        data={"plugin": manifest.id, "version": manifest.version, "sha256": stored.sha256},
+                    )
+                )
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await self.storage.delete(stored.key)
+            raise
+        record = await self.repo.get_release(release_id)
+        assert record is not None
+        return release_view(record)
+
+    async def _publisher_for_new_plugin(self, actor: Actor | None, requested: str | None) -> str:
+        if requested:
+            try:
+                siren = normalise_siren(requested)
+            except ValueError as exc:
+                raise InvalidInput(str(exc), code="invalid_siren") from exc
+        elif actor is not None and len(actor.publisher_sirens()) == 1:
+            (siren,) = actor.publisher_sirens()
+        else:
+            raise InvalidInput(
+                "Nouveau service : précisez l'éditeur (champ « publisher », SIREN).",
+                code="publisher_required",
+            )
+        self._require_publisher(actor, siren)
+        if not await self.repo.publisher_exists(siren):
+            raise NotFound("Aucun éditeur avec ce SIREN.", code="publisher_not_found")
+        return siren
+
+    @staticmethod
+    def _check_version(version: str, existing: list[tuple[str, str]]) -> None:
+        states = dict(existing)
+        if version in states:
+            if states[version] == "deleted":
+                raise Conflict(
+                    f"La version {version} a été supprimée : un numéro de version n'est jamais réutilisé.",
+                    code="version_deleted",
+                )
+            raise Conflict(
+                f"La version {version} existe déjà ; une version publiée est immuable.", code="version_exists"
+            )
+        new = Version.parse(version)
+        highest = max((Version.parse(v) for v in states), default=None)
+        if highest is not None and new <= highest:
+            raise ReleaseRejected(
+                "version_not_greater",
+                f"La version {version} doit être supérieure à la dernière publiée ({highest}).",
+                field="version",
+            )
+
+    async def _store(self, archive: Path, plugin_id: str, version: str, digest: str | None) -> StoredObject:
+        if digest is None:
+            digest = await asyncio.to_thread(_file_sha256, archive)
+        key = f"plugins/{plugin_id}/{version}/{digest}.zip"
+        with archive.open("rb") as handle:
+            stored = await self.storage.put(key, handle, content_type="application/zip")
+        if stored.sha256 != digest:
+            await self.storage.delete(key)
+            raise Unavailable("Le stockage a altéré l'archive : réessayez.", code="storage_integrity_failed")
+        return stored
+
+    async def release(self, actor: Actor | None, plugin_id: str, version: str) -> ReleaseView:
+        await self.plugin_for(actor, plugin_id)
+        record = await self.repo.get_release_by_version(plugin_id, version)
+        if record is None:
+            raise NotFound(f"Aucune version {version} pour ce service.", code="release_not_found")
+        return release_view(record)
+
+    async def download_link(self, actor: Actor | None, plugin_id: str, version: str) -> DownloadLink:
+        view = await self.release(actor, plugin_id, version)
+        if view.state == "deleted":
+            raise NotFound("Cette version a été supprimée.", code="release_deleted")
+        record = await self.repo.get_release_by_version(plugin_id, version)
+        assert record is not None
+        seconds = self.settings.storage_url_seconds
+        url = await self.storage.url(
+            record.artifact_key, expires_in=seconds, filename=f"{plugin_id}-{version}.zip"
+        )
+        return DownloadLink(url=url, expires_in=seconds, sha256=record.sha256)
+
+    async def delete_release(self, actor: Actor | None, plugin_id: str, version: str) -> None:
+        plugin = await self.plugin_for(actor, plugin_id)
+        self._require_publisher(actor, plugin.publisher_siren)
+        record = await self.repo.get_release_by_version(plugin_id, version)
+        if record is None or record.state == "deleted":
+            raise NotFound(f"Aucune version {version} pour ce service.", code="release_not_found")
+        in_use = await Deployment.count().where(
+            (Deployment.release == record.id) & (Deployment.state != "deprovisioned")
+        )
+        if in_use:
+            raise Conflict(
+                f"La version {version} est déployée dans {in_use} collectivité(s) : retirez-la d'abord.",
+                code="release_in_use",
+            )
+        async with self.uow() as work:
+            if not await self.repo.mark_deleted(record.id, utcnow()):
+                raise NotFound(f"Aucune version {version} pour ce service.", code="release_not_found")
+            work.emit(ReleaseDeleted(plugin_id=plugin_id, release_id=record.id, version=version))
+            work.audit(
+                _audit(
+                    actor,
+                    "plugins:release:delete",
+                    "plugin_release",
+                    record.id,
+                    from_state=record.state,
+                    to_state="deleted",
+                )
+            )
+        await self.storage.delete(record.artifact_key)
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _may_see(actor: Actor | None, record: PluginRecord) -> bool:
+    return actor is None or actor.is_curator or actor.speaks_for_publisher(record.publisher_siren)
+
+
+def _audit(
+    actor: Actor | None,
+    action: str,
+    subject_type: str,
+    subject_id: str,
+    *,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    reason: str | None = None,
+    data: dict[str, object] | None = None,
+) -> AuditRecord:
+    return AuditRecord(
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        actor_id=actor.account_id if actor else None,
+        actor_label=actor.display_name if actor else "opérateur",
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        data=data or {},
+    )
