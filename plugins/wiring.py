@@ -9,20 +9,34 @@ from litestar.types import ControllerRouterHandler
 from plugins.registry.controllers import PluginController, PluginCurationController
 from plugins.registry.curation import CurationService
 from plugins.registry.service import PublishingService
+from plugins.runtime.controllers import DeploymentAdminController, TenantDeploymentController
+from plugins.runtime.dispatch import services_mount
+from plugins.runtime.runtime import PluginRuntime
+from plugins.runtime.service import DeploymentService
+from store.kit.db import Database
 from store.kit.settings import Settings
 from store.kit.storage import ArtifactStorage
 from store.kit.uow import UnitOfWorkFactory
 
 
 def build_plugin_services(
-    settings: Settings, uow: UnitOfWorkFactory, storage: ArtifactStorage
+    settings: Settings, db: Database, uow: UnitOfWorkFactory, storage: ArtifactStorage
 ) -> dict[str, Any]:
-    """Services by dependency name."""
+    """Services by dependency name (also put in the app state)."""
+    runtime = PluginRuntime(settings, db, uow, storage)
     return {
         "plugin_publishing": PublishingService(settings, uow, storage),
         "plugin_curation": CurationService(uow),
+        "plugin_runtime": runtime,
+        "plugin_deployments": DeploymentService(settings, uow, runtime),
     }
 
 
 def plugin_route_handlers() -> list[ControllerRouterHandler]:
-    return [PluginController, PluginCurationController]
+    return [
+        PluginController,
+        PluginCurationController,
+        DeploymentAdminController,
+        TenantDeploymentController,
+        services_mount,
+    ]

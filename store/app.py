@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     services: dict[str, Any] = {
         "accounts": AccountService(settings, uow),
         "storage": storage,
-        **build_plugin_services(settings, uow, storage),
+        **build_plugin_services(settings, db, uow, storage),
     }
 
     route_handlers: list[ControllerRouterHandler] = [

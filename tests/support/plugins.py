@@ -134,3 +134,32 @@ async def upload(
         data=form,
         headers=all_headers,
     )
+
+
+async def publish(
+    state: Any, data: bytes, tmp_path: Any, *, approve: bool = True, publisher: str = PUBLISHER
+) -> str:
+    """Publish through the same pipeline as the API (operator), and approve as a curator."""
+    await make_publisher(publisher)
+    path = tmp_path / f"release-{len(data)}-{hash(data) & 0xFFFF}.zip"
+    path.write_bytes(data)
+    view = await state.plugin_publishing.publish(None, path, publisher_siren=publisher)
+    if approve:
+        reviewer = await curator(state, f"curateur-{view.id[:8]}@anct.gouv.fr")
+        await state.plugin_curation.approve(reviewer, view.id)
+    return str(view.id)
+
+
+def plugin_zip(
+    plugin_id: str, version: str, code: str, permissions: tuple[str, ...], extra: str = ""
+) -> bytes:
+    package = plugin_id.replace("-", "_")
+    return zip_bytes(
+        {
+            "territoires-plugin.toml": manifest(
+                plugin_id, version, permissions=permissions, entry_point=f"{package}.plugin", extra=extra
+            ).encode(),
+            f"{package}/__init__.py": b"",
+            f"{package}/plugin.py": code.encode(),
+        }
+    )
