@@ -20,7 +20,7 @@ from store.kit.settings import Settings, SettingsError, load_settings
 console = Console(stderr=True)
 T = TypeVar("T")
 
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("plugins.commands",)
 """Modules exposing ``register(cli: click.Group)``; domains append themselves here."""
 
 
