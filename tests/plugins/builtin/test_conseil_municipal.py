@@ -155,7 +155,8 @@ async def test_a_full_council_session(client, state, builtin) -> None:
         (f"{date.year}-001", "adoptee"),
     ]
     page = await client.get(f"{BASE}/deliberations", headers={"accept": "text/html"})
-    assert "Budget primitif 2027" in page.text and "Bourg-en-Bresse" in page.text
+    assert "Budget primitif 2027" in page.text
+    assert "Bourg-en-Bresse" in page.text
     minutes = await client.get(f"{BASE}/seances/{sid}/proces-verbal")
     assert "présidence de la maire" in minutes.json()["texte"]
     assert (await client.get(f"{BASE}/membres")).status_code == 401
