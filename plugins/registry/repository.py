@@ -293,6 +293,11 @@ class PluginRepository:
         )
         return bool(rows)
 
+    async def key_in_use(self, key: str) -> bool:
+        return await PluginRelease.exists().where(
+            (PluginRelease.artifact_key == key) & (PluginRelease.state != "deleted")
+        )
+
     async def mark_deleted(self, release_id: str, now: dt.datetime) -> bool:
         rows = (
             await PluginRelease.update({PluginRelease.state: "deleted", PluginRelease.deleted_at: now})

@@ -22,7 +22,7 @@ from plugins.registry.validation import Limits, ReleaseRejected, validate_releas
 from plugins.runtime.tables import Deployment
 from plugins.sdk.semver import Version
 from store.kit.auth import Actor
-from store.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, Unavailable
+from store.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from store.kit.events import AuditRecord
 from store.kit.settings import Settings
 from store.kit.storage import ArtifactStorage, StoredObject
@@ -180,29 +180,40 @@ class PublishingService:
         publisher_siren: str | None = None,
         sha256: str | None = None,
     ) -> ReleaseView:
-        """Validate, store and record a release archive. ``actor=None`` is the operator (CLI, seed)."""
-        validated = await asyncio.to_thread(validate_release, archive, self.limits)
-        manifest = validated.manifest
-        if plugin_id is not None and manifest.id != plugin_id:
-            raise ReleaseRejected(
-                "manifest_id_mismatch",
-                f"Le manifeste décrit « {manifest.id} », pas « {plugin_id} ».",
-                field="id",
-            )
-        plugin = await self.repo.get_plugin(manifest.id)
-        if plugin is None:
-            siren = await self._publisher_for_new_plugin(actor, publisher_siren)
-        else:
-            siren = plugin.publisher_siren
-            self._require_publisher(actor, siren)
-            if plugin.status == "suspended":
-                raise Forbidden(
-                    f"Ce service est suspendu ({plugin.status_reason}) : "
-                    "aucune version ne peut être publiée.",
-                    code="plugin_suspended",
+        """Validate, store and record a release archive. ``actor=None`` is the operator (CLI, seed).
+
+        When the plugin id and the digest are known up front (HTTP uploads), the archive goes to
+        storage while it is being validated; a refusal then removes it again."""
+        pending: asyncio.Task[StoredObject] | None = None
+        if plugin_id is not None and sha256 is not None:
+            pending = asyncio.create_task(self._store(archive, plugin_id, sha256))
+        try:
+            validated = await asyncio.to_thread(validate_release, archive, self.limits)
+            manifest = validated.manifest
+            if plugin_id is not None and manifest.id != plugin_id:
+                raise ReleaseRejected(
+                    "manifest_id_mismatch",
+                    f"Le manifeste décrit « {manifest.id} », pas « {plugin_id} ».",
+                    field="id",
                 )
-        self._check_version(manifest.version, await self.repo.versions(manifest.id))
-        stored = await self._store(archive, manifest.id, manifest.version, sha256)
+            plugin = await self.repo.get_plugin(manifest.id)
+            if plugin is None:
+                siren = await self._publisher_for_new_plugin(actor, publisher_siren)
+            else:
+                siren = plugin.publisher_siren
+                self._require_publisher(actor, siren)
+                if plugin.status == "suspended":
+                    raise Forbidden(
+                        f"Ce service est suspendu ({plugin.status_reason}) : "
+                        "aucune version ne peut être publiée.",
+                        code="plugin_suspended",
+                    )
+            self._check_version(manifest.version, await self.repo.versions(manifest.id))
+            stored = await (pending if pending is not None else self._store(archive, manifest.id, sha256))
+        except BaseException:
+            if pending is not None:
+                await self._discard(pending)
+            raise
         try:
             now = utcnow()
             async with self.uow() as work:
@@ -250,8 +261,7 @@ class PublishingService:
                     )
                 )
         except BaseException:
-            with contextlib.suppress(Exception):
-                await self.storage.delete(stored.key)
+            await self._discard_key(stored.key)
             raise
         record = await self.repo.get_release(release_id)
         assert record is not None
@@ -296,16 +306,26 @@ class PublishingService:
                 field="version",
             )
 
-    async def _store(self, archive: Path, plugin_id: str, version: str, digest: str | None) -> StoredObject:
+    async def _store(self, archive: Path, plugin_id: str, digest: str | None) -> StoredObject:
+        """Content-addressed: ``plugins/<id>/<sha256>.zip``."""
         if digest is None:
             digest = await asyncio.to_thread(_file_sha256, archive)
-        key = f"plugins/{plugin_id}/{version}/{digest}.zip"
+        key = f"plugins/{plugin_id}/{digest}.zip"
         with archive.open("rb") as handle:
-            stored = await self.storage.put(key, handle, content_type="application/zip")
-        if stored.sha256 != digest:
-            await self.storage.delete(key)
-            raise Unavailable("Le stockage a altéré l'archive : réessayez.", code="storage_integrity_failed")
-        return stored
+            return await self.storage.put(key, handle, content_type="application/zip", expected_sha256=digest)
+
+    async def _discard(self, pending: asyncio.Task[StoredObject]) -> None:
+        try:
+            stored = await pending
+        except BaseException:
+            return
+        await self._discard_key(stored.key)
+
+    async def _discard_key(self, key: str) -> None:
+        """Remove an object of a refused upload, unless a recorded release uses the same bytes."""
+        with contextlib.suppress(Exception):
+            if not await self.repo.key_in_use(key):
+                await self.storage.delete(key)
 
     async def release(self, actor: Actor | None, plugin_id: str, version: str) -> ReleaseView:
         await self.plugin_for(actor, plugin_id)

@@ -46,19 +46,25 @@ class _Sink:
         self.limit = limit
         self.size = 0
         self.sha = hashlib.sha256()
-        self.buffer = bytearray()
+        self.pending: list[bytes | memoryview] = []
+        self.pending_bytes = 0
 
     def feed(self, data: bytes | memoryview) -> None:
         self.size += len(data)
         if self.size > self.limit:
             raise ArchiveTooLarge(f"L'archive dépasse {self.limit / 1_048_576:.0f} Mio.")
-        self.sha.update(data)
-        self.buffer += data
+        self.pending.append(data)  # no copy: the request's own buffers are written as they are
+        self.pending_bytes += len(data)
 
     async def flush(self, force: bool = False) -> None:
-        if self.buffer and (force or len(self.buffer) >= FLUSH_BYTES):
-            block, self.buffer = bytes(self.buffer), bytearray()
-            await asyncio.to_thread(self.handle.write, block)
+        if self.pending and (force or self.pending_bytes >= FLUSH_BYTES):
+            blocks, self.pending, self.pending_bytes = self.pending, [], 0
+            await asyncio.to_thread(self._write, blocks)
+
+    def _write(self, blocks: list[bytes | memoryview]) -> None:
+        for block in blocks:
+            self.sha.update(block)
+        self.handle.writelines(blocks)
 
 
 async def receive_archive(request: Request[Any, Any, Any], directory: Path, limit: int) -> ReceivedArchive:

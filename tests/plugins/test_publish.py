@@ -38,7 +38,7 @@ async def test_a_publisher_uploads_a_release_and_sees_its_report(client, state, 
     }
     assert body["changelog"] == "Version 1.0.0."
     assert not body["loadable"]
-    assert stored_objects(settings) == [f"plugins/demo-service/1.0.0/{body['sha256']}.zip"]
+    assert stored_objects(settings) == [f"plugins/demo-service/{body['sha256']}.zip"]
     assert leftover_uploads(settings) == []
     detail = (await client.get("/api/v1/plugins/demo-service")).json()
     assert detail["plugin"]["publisher_siren"] == PUBLISHER

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store.kit.storage import ArtifactNotFound, InvalidArtifactKey
+from store.kit.storage import ArtifactIntegrityError, ArtifactNotFound, InvalidArtifactKey
 from tests.storage.conftest import Harness
 
 
@@ -152,3 +152,17 @@ async def test_any_bytes_round_trip_with_their_sha256(harness: Harness, data: by
     stored = await harness.storage.put(k, data)
     assert stored.sha256 == hashlib.sha256(data).hexdigest()
     assert await harness.storage.get(k) == data
+
+
+@pytest.mark.parametrize("size", [100_000, 7 * 1_048_576])
+async def test_an_expected_digest_is_checked_against_what_was_sent(harness: Harness, size: int) -> None:
+    data = os.urandom(size)
+    digest = hashlib.sha256(data).hexdigest()
+    k = key("hinted.zip")
+    stored = await harness.storage.put(k, io.BytesIO(data), expected_sha256=digest)
+    assert (stored.sha256, stored.size) == (digest, len(data))
+    assert (await harness.storage.stat(k)).sha256 == digest
+    wrong = key("wrong.zip")
+    with pytest.raises(ArtifactIntegrityError):
+        await harness.storage.put(wrong, io.BytesIO(data), expected_sha256="0" * 64)
+    assert not await harness.storage.exists(wrong)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from store.kit.settings import Settings
 from store.kit.storage.base import (
+    ArtifactIntegrityError,
     ArtifactNotFound,
     ArtifactStorage,
     InvalidArtifactKey,
@@ -26,6 +27,7 @@ def build_storage(settings: Settings) -> ArtifactStorage:
 
 
 __all__ = [
+    "ArtifactIntegrityError",
     "ArtifactNotFound",
     "ArtifactStorage",
     "InvalidArtifactKey",

@@ -14,7 +14,7 @@ from typing import BinaryIO, Protocol, runtime_checkable
 
 import msgspec
 
-from store.kit.errors import InvalidInput, NotFound
+from store.kit.errors import InvalidInput, NotFound, Unavailable
 
 CHUNK = 1024 * 1024
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
@@ -40,6 +40,12 @@ class InvalidArtifactKey(InvalidInput):
     code = "invalid_artifact_key"
 
 
+class ArtifactIntegrityError(Unavailable):
+    """What the backend received is not what the caller meant to store."""
+
+    code = "artifact_integrity_failed"
+
+
 @runtime_checkable
 class ArtifactStorage(Protocol):
     """Where release archives and tenant files live. Every method is safe to call concurrently."""
@@ -48,9 +54,18 @@ class ArtifactStorage(Protocol):
     """``local`` or ``s3``."""
 
     async def put(
-        self, key: str, source: Source, *, content_type: str = DEFAULT_CONTENT_TYPE
+        self,
+        key: str,
+        source: Source,
+        *,
+        content_type: str = DEFAULT_CONTENT_TYPE,
+        expected_sha256: str | None = None,
     ) -> StoredObject:
-        """Store ``source`` under ``key`` (replacing it), streamed; returns size and sha256 of what landed."""
+        """Store ``source`` under ``key`` (replacing it), streamed; returns size and sha256 of what landed.
+
+        ``expected_sha256`` (when the caller already hashed the bytes) spares a backend a separate
+        hashing pass; the bytes sent are still hashed, and a mismatch removes the object and
+        raises ``ArtifactIntegrityError``."""
         ...
 
     async def get(self, key: str) -> bytes:
@@ -104,3 +119,38 @@ class Hasher:
     @property
     def hexdigest(self) -> str:
         return self._sha.hexdigest()
+
+
+class HashingReader:
+    """Wraps a seekable binary file: hashes bytes the first time they are read, in order, even if
+    the reader seeks back to retry. ``complete`` tells whether every byte was seen exactly once."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.hasher = Hasher()
+        self.start = raw.tell()
+        self.mark = self.start
+
+    def read(self, size: int = -1) -> bytes:
+        position = self.raw.tell()
+        data = self.raw.read(size)
+        end = position + len(data)
+        if position <= self.mark < end:
+            self.hasher.update(data[self.mark - position :])
+            self.mark = end
+        return data
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+    def seekable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        """Transfers close what they are given; the caller owns the underlying file."""

@@ -24,6 +24,7 @@ import msgspec
 from store.kit.storage.base import (
     CHUNK,
     DEFAULT_CONTENT_TYPE,
+    ArtifactIntegrityError,
     ArtifactNotFound,
     Hasher,
     Source,
@@ -58,7 +59,12 @@ class LocalArtifactStorage:
     # Writing -----------------------------------------------------------------------------------
 
     async def put(
-        self, key: str, source: Source, *, content_type: str = DEFAULT_CONTENT_TYPE
+        self,
+        key: str,
+        source: Source,
+        *,
+        content_type: str = DEFAULT_CONTENT_TYPE,
+        expected_sha256: str | None = None,
     ) -> StoredObject:
         target = self._path(key)
         await asyncio.to_thread(self._tmp.mkdir, parents=True, exist_ok=True)
@@ -80,6 +86,8 @@ class LocalArtifactStorage:
             stored = StoredObject(
                 key=key, size=hasher.size, sha256=hasher.hexdigest, content_type=content_type
             )
+            if expected_sha256 is not None and expected_sha256 != stored.sha256:
+                raise ArtifactIntegrityError("Les octets reçus ne correspondent pas à l'empreinte attendue.")
             await asyncio.to_thread(self._install, Path(tmp_name), target, stored)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):

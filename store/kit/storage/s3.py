@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import tempfile
+import threading
 from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any, BinaryIO
 
@@ -18,8 +20,10 @@ from store.kit.settings import Settings
 from store.kit.storage.base import (
     CHUNK,
     DEFAULT_CONTENT_TYPE,
+    ArtifactIntegrityError,
     ArtifactNotFound,
     Hasher,
+    HashingReader,
     Source,
     StoredObject,
     validate_key,
@@ -81,6 +85,8 @@ class S3ArtifactStorage:
         self.client = client
         self.presign_client = presign_client or client
         self.bucket = bucket
+        self._transfer_manager: Any = None
+        self._manager_lock = threading.Lock()
         self.transfer = TransferConfig(
             multipart_threshold=multipart_threshold,
             multipart_chunksize=multipart_chunksize,
@@ -108,62 +114,79 @@ class S3ArtifactStorage:
     # Writing -----------------------------------------------------------------------------------
 
     async def put(
-        self, key: str, source: Source, *, content_type: str = DEFAULT_CONTENT_TYPE
+        self,
+        key: str,
+        source: Source,
+        *,
+        content_type: str = DEFAULT_CONTENT_TYPE,
+        expected_sha256: str | None = None,
     ) -> StoredObject:
         validate_key(key)
         if isinstance(source, bytes | bytearray | memoryview):
-            return await asyncio.to_thread(self._put_bytes, key, bytes(source), content_type)
+            source = io.BytesIO(bytes(source))
         if isinstance(source, AsyncIterable):
             spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
             try:
                 async for chunk in source:
                     await asyncio.to_thread(spool.write, chunk)
                 spool.seek(0)
-                return await asyncio.to_thread(self._put_file, key, spool, content_type)  # type: ignore[arg-type]
+                return await asyncio.to_thread(self._put_file, key, spool, content_type, expected_sha256)  # type: ignore[arg-type]
             finally:
                 spool.close()
-        return await asyncio.to_thread(self._put_file, key, source, content_type)
+        return await asyncio.to_thread(self._put_file, key, source, content_type, expected_sha256)
 
-    def _put_bytes(self, key: str, data: bytes, content_type: str) -> StoredObject:
-        hasher = Hasher()
-        hasher.update(data)
-        if len(data) >= self.transfer.multipart_threshold:
-            import io
-
-            return self._upload(key, io.BytesIO(data), hasher, content_type)
-        self.client.put_object(
-            Bucket=self.bucket,
-            Key=key,
-            Body=data,
-            ContentType=content_type,
-            Metadata={SHA256_META: hasher.hexdigest},
-        )
-        return StoredObject(key=key, size=hasher.size, sha256=hasher.hexdigest, content_type=content_type)
-
-    def _put_file(self, key: str, source: BinaryIO, content_type: str) -> StoredObject:
+    def _put_file(self, key: str, source: BinaryIO, content_type: str, expected: str | None) -> StoredObject:
         seekable = getattr(source, "seekable", lambda: False)()
         if not seekable:
             with tempfile.TemporaryFile() as spool:
                 while chunk := source.read(CHUNK):
                     spool.write(chunk)
                 spool.seek(0)
-                return self._put_file(key, spool, content_type)
+                return self._put_file(key, spool, content_type, expected)
         start = source.tell()
-        hasher = Hasher()
-        while chunk := source.read(CHUNK):
-            hasher.update(chunk)
-        source.seek(start)
-        return self._upload(key, source, hasher, content_type)
+        if expected is None:
+            hasher = Hasher()
+            while chunk := source.read(CHUNK):
+                hasher.update(chunk)
+            source.seek(start)
+            self._upload(key, source, hasher.hexdigest, content_type)
+            return StoredObject(key=key, size=hasher.size, sha256=hasher.hexdigest, content_type=content_type)
+        # The caller hashed the bytes already: hash them again as they are sent, not in a pass of their own.
+        reader = HashingReader(source)
+        self._upload(key, reader, expected, content_type)  # type: ignore[arg-type]
+        end = source.seek(0, io.SEEK_END)
+        if reader.mark == end:
+            digest, size = reader.hasher.hexdigest, reader.hasher.size
+        else:  # the transfer skipped around: check the file itself
+            source.seek(start)
+            hasher = Hasher()
+            while chunk := source.read(CHUNK):
+                hasher.update(chunk)
+            digest, size = hasher.hexdigest, hasher.size
+        if digest != expected:
+            self.client.delete_object(Bucket=self.bucket, Key=key)
+            raise ArtifactIntegrityError("Les octets envoyés ne correspondent pas à l'empreinte attendue.")
+        return StoredObject(key=key, size=size, sha256=digest, content_type=content_type)
 
-    def _upload(self, key: str, source: BinaryIO, hasher: Hasher, content_type: str) -> StoredObject:
-        self.client.upload_fileobj(
-            source,
-            self.bucket,
-            key,
-            ExtraArgs={"ContentType": content_type, "Metadata": {SHA256_META: hasher.hexdigest}},
-            Config=self.transfer,
-        )
-        return StoredObject(key=key, size=hasher.size, sha256=hasher.hexdigest, content_type=content_type)
+    def _upload(self, key: str, source: BinaryIO, sha256: str, content_type: str) -> None:
+        extra = {"ContentType": content_type, "Metadata": {SHA256_META: sha256}}
+        position = source.tell()
+        size = source.seek(0, io.SEEK_END) - position
+        source.seek(position)
+        if size < self.transfer.multipart_threshold:
+            # One request: the managed transfer's thread pool costs more than it brings here.
+            self.client.put_object(Bucket=self.bucket, Key=key, Body=source, **extra)
+            return
+        self._manager().upload(source, self.bucket, key, extra_args=extra).result()
+
+    def _manager(self) -> Any:
+        """One transfer manager (and its thread pool) for the backend's lifetime."""
+        with self._manager_lock:
+            if self._transfer_manager is None:
+                from s3transfer.manager import TransferManager
+
+                self._transfer_manager = TransferManager(self.client, self.transfer)
+            return self._transfer_manager
 
     # Reading -----------------------------------------------------------------------------------
 
