@@ -202,3 +202,16 @@ def export(ctx: click.Context, siren: str, plugin_id: str) -> None:
         return await services["plugin_deployments"].export(None, siren, plugin_id)
 
     click.echo(msgspec.json.encode(_run(ctx, work)).decode())
+
+
+@plugins.command("seed-builtin")
+@click.pass_context
+def seed_builtin(ctx: click.Context) -> None:
+    """Publie et approuve les services de l'ANCT (conseil municipal, orientation, serveur vocal)."""
+    from plugins.builtin.seed import publish_builtin
+
+    async def work(services: dict[str, Any]) -> Any:
+        return await publish_builtin(services)
+
+    released = _run(ctx, work)
+    console.print(f"[green]{len(released)} service(s) de l'ANCT publiés et approuvés.[/green]")

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import msgspec
 import pytest
 
 from store.kit.settings import Settings
+from tests.support.seaweed import SeaweedServer, seaweed_fixture
+
+
+@pytest.fixture(scope="session")
+def seaweed() -> Iterator[SeaweedServer]:
+    yield from seaweed_fixture()
 
 
 @pytest.fixture

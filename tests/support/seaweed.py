@@ -130,3 +130,14 @@ def running_seaweed(start_timeout: float = 30.0) -> Iterator[SeaweedServer]:
         _stop(process)
         log.close()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def seaweed_fixture() -> Iterator[SeaweedServer]:
+    """Body of a session fixture: a server, or the suite skipped (failed where S3 is required)."""
+    from tests.support.services import unavailable
+
+    try:
+        with running_seaweed() as server:
+            yield server
+    except (OSError, RuntimeError) as exc:
+        unavailable("s3", str(exc))
