@@ -57,13 +57,9 @@ def viewer_for(actor: Any, siren: str) -> Viewer:
 async def services_mount(scope: Scope, receive: Receive, send: Send) -> None:
     state = scope["litestar_app"].state
     deployments: DeploymentService = state.plugin_deployments
-    full_path = (
-        scope.get("root_path", "") + scope["path"]
-        if not scope["path"].startswith("/services")
-        else scope["path"]
-    )
-    if not full_path.startswith("/services"):
-        full_path = "/services" + scope["path"]
+    # A mount receives the path below /services (Litestar strips the mount point).
+    path = scope["path"]
+    full_path = path if path.startswith("/services/") else "/services" + path
     parts = full_path.split("/")[2:]
     instance = full_path
     if len(parts) < 2 or not parts[0] or not parts[1]:

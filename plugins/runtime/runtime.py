@@ -219,8 +219,9 @@ class PluginRuntime:
             return request.scope[CTX_KEY]  # type: ignore[literal-required]
 
         def on_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+            instance = request.scope.get("root_path", "") + request.url.path
             if isinstance(exc, DomainError) or (isinstance(exc, HTTPException) and exc.status_code < 500):
-                problem, headers = problem_for(exc, request.url.path)
+                problem, headers = problem_for(exc, instance)
                 import msgspec
 
                 return Response(
@@ -243,7 +244,7 @@ class PluginRuntime:
             )
             if isinstance(exc, PermissionNotGranted):
                 detail = str(exc)
-            return problem_response(502, "plugin_failure", "Erreur du service", detail, request.url.path)
+            return problem_response(502, "plugin_failure", "Erreur du service", detail, instance)
 
         return Litestar(
             route_handlers=routes,
