@@ -16,7 +16,9 @@ from plugins.registry.events import (
 )
 from plugins.registry.repository import PluginRepository, ReleaseRecord
 from plugins.registry.schemas import PermissionInfo, ReleaseReview, ReleaseSummary
-from plugins.registry.service import _audit, by_version, plugin_view, release_summary, release_view, utcnow
+from plugins.registry.service import utcnow
+from plugins.registry.views import audit_record as _audit
+from plugins.registry.views import by_version, plugin_view, release_summary, release_view
 from plugins.sdk.manifest import PERMISSIONS
 from plugins.sdk.semver import Version
 from store.kit.auth import Actor, require_curator

@@ -18,6 +18,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from plugins.registry.code_checks import check_code
+from plugins.registry.errors import ArchiveTooLarge, ReleaseRejected
 from plugins.registry.report import ArchiveFile, Check, ValidationReport
 from plugins.sdk.manifest import (
     MANIFEST_NAME,
@@ -27,36 +29,17 @@ from plugins.sdk.manifest import (
     check_manifest,
     parse_manifest,
 )
-from store.kit.errors import DomainError, FieldError, InvalidInput
 from store.kit.settings import Settings
 
 CHUNK = 1024 * 1024
 RATIO_MIN_BYTES = 1024 * 1024
 MAX_NAME = 255
 BINARY_SUFFIXES = (".pyc", ".pyo", ".so", ".pyd", ".dll", ".dylib", ".exe", ".whl", ".egg")
-NETWORK_MODULES = {
-    "socket", "ssl", "http.client", "urllib.request", "urllib3", "httpx", "requests", "aiohttp",
-    "smtplib", "ftplib", "poplib", "imaplib", "telnetlib", "asyncio.streams", "websockets",
-}  # fmt: skip
-FORBIDDEN_MODULES = {"subprocess", "ctypes", "cffi", "multiprocessing", "pty", "_thread", "sys.monitoring"}
-FORBIDDEN_CALLS = {"exec", "eval", "compile", "__import__", "breakpoint"}
-CONTEXT_PERMISSIONS = {"documents": "tenant:documents", "files": "tenant:files", "events": "events:emit"}
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-class ReleaseRejected(InvalidInput):
-    """An upload broke a validation rule; nothing of it is kept."""
-
-    def __init__(self, code: str, detail: str, *, field: str | None = None) -> None:
-        errors = [FieldError(field=field, message=detail)] if field else []
-        super().__init__(detail, code=code, errors=errors)
-
-
-class ArchiveTooLarge(DomainError):
-    status = 413
-    code = "archive_too_large"
-    title = "Archive trop volumineuse"
+__all__ = ["ArchiveTooLarge", "Limits", "ReleaseRejected", "ValidatedRelease", "validate_release"]
 
 
 @dataclass(frozen=True)
@@ -237,7 +220,10 @@ def validate_release(path: Path, limits: Limits) -> ValidatedRelease:
     state.ok("python_compile", f"{len(sources)} fichier(s) Python compilé(s) sans erreur.")
     _check_entry_point(manifest, sources, trees)
     state.ok("entry_point", f"Point d'entrée trouvé : {manifest.entry_point}.")
-    _check_code(manifest, trees, state)
+    for rule, message in check_code(manifest, trees):
+        state.warn(rule, message)
+    declared = ", ".join(sorted(manifest.permissions)) or "aucune"
+    state.ok("permissions", f"Permissions déclarées : {declared}.")
     report = ValidationReport(
         checks=state.checks,
         entries=len(files),
@@ -371,75 +357,3 @@ def _check_entry_point(manifest: Manifest, sources: dict[str, bytes], trees: dic
             f"« {attribute} » n'est pas défini au premier niveau de {module_file}.",
             field="entry_point",
         )
-
-
-def _imported_modules(node: ast.AST) -> list[str]:
-    if isinstance(node, ast.Import):
-        return [a.name for a in node.names]
-    if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-        return [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-    return []
-
-
-def _matches(module: str, names: set[str]) -> str | None:
-    return next((n for n in names if module == n or module.startswith(n + ".")), None)
-
-
-def _check_code(manifest: Manifest, trees: dict[str, ast.Module], state: _State) -> None:
-    declared = set(manifest.permissions)
-    needed: dict[str, str] = {}
-    own_package = manifest.entry_module.split(".")[0]
-    for name, tree in trees.items():
-        for node in ast.walk(tree):
-            for module in _imported_modules(node):
-                if bad := _matches(module, FORBIDDEN_MODULES):
-                    raise ReleaseRejected(
-                        "python_forbidden_code",
-                        f"{name} importe « {bad} », interdit aux services.",
-                        field=name,
-                    )
-                if _matches(module, NETWORK_MODULES):
-                    needed.setdefault("network:outbound", f"{name} importe {module}")
-                if module == own_package or module.startswith(own_package + "."):
-                    raise ReleaseRejected(
-                        "python_absolute_self_import",
-                        f"{name} importe son propre paquet par son nom ; "
-                        "utilisez un import relatif (from . import …).",
-                        field=name,
-                    )
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id in FORBIDDEN_CALLS
-            ):
-                raise ReleaseRejected(
-                    "python_forbidden_code",
-                    f"{name}, ligne {node.lineno} : appel à {node.func.id}() interdit.",
-                    field=name,
-                )
-            if (
-                isinstance(node, ast.Attribute)
-                and node.attr in CONTEXT_PERMISSIONS
-                and isinstance(node.value, ast.Name)
-                and node.value.id in {"ctx", "context"}
-            ):
-                needed.setdefault(
-                    CONTEXT_PERMISSIONS[node.attr], f"{name}, ligne {node.lineno} : ctx.{node.attr}"
-                )
-            if (isinstance(node, ast.Name) and node.id == "PUBLIC") or (
-                isinstance(node, ast.Attribute) and node.attr == "PUBLIC"
-            ):
-                needed.setdefault("routes:public", f"{name}, ligne {node.lineno} : route publique")
-    for permission, where in sorted(needed.items()):
-        if permission not in declared:
-            raise ReleaseRejected(
-                "permission_undeclared",
-                f"Le code utilise une capacité non déclarée ({where}) : "
-                f"ajoutez « {permission} » aux permissions.",
-                field="permissions",
-            )
-    for unused in sorted(declared - set(needed)):
-        state.warn(
-            "permission_unused", f"La permission « {unused} » est demandée mais ne semble pas utilisée."
-        )
-    state.ok("permissions", "Permissions déclarées : " + (", ".join(sorted(declared)) or "aucune") + ".")

@@ -13,8 +13,9 @@ import msgspec
 from litestar import asgi
 from litestar.types import Message, Receive, Scope, Send
 
+from plugins.runtime.policy import blocked_reason
 from plugins.runtime.runtime import CTX_KEY, LoadFailure
-from plugins.runtime.service import DeploymentService, _blocked_reason
+from plugins.runtime.service import DeploymentService
 from plugins.sdk.context import Viewer
 from store.kit.auth import PUBLIC, Actor
 from store.kit.auth import Scope as AuthScope
@@ -89,7 +90,7 @@ async def services_mount(scope: Scope, receive: Receive, send: Send) -> None:
     release = resolved.release
     if not release.loadable:
         code = "plugin_suspended" if release.plugin_status == "suspended" else "release_yanked"
-        await _send_problem(send, 503, code, "Service indisponible", _blocked_reason(release), instance)
+        await _send_problem(send, 503, code, "Service indisponible", blocked_reason(release), instance)
         return
     runtime = deployments.runtime
     try:

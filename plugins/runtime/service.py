@@ -14,20 +14,24 @@ from typing import Any
 import msgspec
 
 from plugins.registry.repository import PluginRepository, ReleaseRecord
-from plugins.registry.service import _audit, by_version
+from plugins.registry.views import audit_record as _audit
+from plugins.registry.views import by_version
+from plugins.runtime.policy import authorise as _authorise
+from plugins.runtime.policy import blocked_reason as _blocked_reason
+from plugins.runtime.policy import pick as _pick
+from plugins.runtime.policy import siren as _siren
 from plugins.runtime.repository import DeploymentRecord, DeploymentRepository
 from plugins.runtime.runtime import HookFailure, LoadedRelease, LoadFailure, PluginRuntime
 from plugins.runtime.schemas import DeploymentView, ExportedFile, HealthView, TenantExport
 from plugins.runtime.stores import TenantDocumentStore, TenantFileStore
 from plugins.runtime.territory import tenant_info
-from plugins.sdk.config import ConfigInvalid, public_view, validate_config
+from plugins.sdk.config import ConfigField, ConfigInvalid, public_view, validate_config
 from plugins.sdk.context import HealthReport, Tenant
 from plugins.sdk.semver import Version
 from store.kit.auth import Actor
 from store.kit.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, UpstreamFailure
 from store.kit.settings import Settings
 from store.kit.uow import UnitOfWorkFactory
-from store.registry.siren import normalise_siren
 
 
 def utcnow() -> dt.datetime:
@@ -369,47 +373,6 @@ class DeploymentService:
 
 
 class _ManifestConfig(msgspec.Struct, kw_only=True):
-    from plugins.sdk.config import ConfigField as _Field
+    """The part of a stored manifest the runtime needs: its configuration schema."""
 
-    config: dict[str, _Field] = {}
-
-
-def _siren(value: str) -> str:
-    try:
-        return normalise_siren(value)
-    except ValueError as exc:
-        raise InvalidInput(str(exc), code="invalid_siren") from exc
-
-
-def _authorise(actor: Actor | None, siren: str, *, moving: bool) -> None:
-    if actor is None or actor.is_curator:
-        return
-    if moving and actor.can_sign_for(siren):
-        return
-    raise Forbidden(
-        "Déployer un service relève des curateurs ; changer de version, des signataires de la collectivité.",
-        code="deployment_forbidden",
-    )
-
-
-def _pick(releases: list[ReleaseRecord], version: str | None, latest: ReleaseRecord | None) -> ReleaseRecord:
-    if version is None:
-        if latest is None:
-            raise Conflict("Aucune version approuvée de ce service.", code="no_approved_release")
-        return latest
-    target = next((r for r in releases if r.version == version), None)
-    if target is None:
-        raise NotFound(f"Aucune version {version} pour ce service.", code="release_not_found")
-    if not target.loadable:
-        raise Conflict(_blocked_reason(target), code="release_not_loadable")
-    return target
-
-
-def _blocked_reason(release: ReleaseRecord | None) -> str:
-    if release is None:
-        return "Version introuvable."
-    if release.plugin_status == "suspended":
-        return f"Service suspendu par l'ANCT : {release.plugin_status_reason}"
-    if release.yanked_at is not None:
-        return f"Version {release.version} retirée : {release.yanked_reason}"
-    return f"Version {release.version} non approuvée ({release.state})."
+    config: dict[str, ConfigField] = {}

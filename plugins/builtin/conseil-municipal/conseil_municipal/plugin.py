@@ -1,14 +1,12 @@
 """Conseil municipal en ligne : routes et crochets."""
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
-import markupsafe
 import msgspec
-from litestar import Request, get, patch, post, put
+from litestar import get, patch, post, put
 
 from plugins.sdk import (
-    PUBLIC,
     SIGNATORY,
     Conflict,
     Ctx,
@@ -18,92 +16,30 @@ from plugins.sdk import (
     JSONBody,
     NotFound,
     hookimpl,
-    html_page,
-    wants_html,
 )
 
 from . import rules
-
-Qualite = Literal["maire", "adjoint", "conseiller"]
-Presence = Literal["present", "absent", "excuse"]
-Choix = Literal["pour", "contre", "abstention"]
-
-
-class MembreIn(msgspec.Struct, forbid_unknown_fields=True):
-    nom: str
-    qualite: Qualite = "conseiller"
-
-
-class MembreMaj(msgspec.Struct, forbid_unknown_fields=True):
-    nom: str | None = None
-    qualite: Qualite | None = None
-    en_exercice: bool | None = None
-
-
-class SeanceIn(msgspec.Struct, forbid_unknown_fields=True):
-    titre: str
-    date: dt.datetime
-    president: str
-    lieu: str | None = None
-    urgence: bool = False
-    reconvocation_de: str | None = None
-
-
-class PointIn(msgspec.Struct, forbid_unknown_fields=True):
-    titre: str
-    expose: str = ""
-    scrutin_secret: bool = False
-
-
-class ConvocationIn(msgspec.Struct, forbid_unknown_fields=True):
-    envoyee_le: dt.datetime | None = None
-
-
-class PouvoirIn(msgspec.Struct, forbid_unknown_fields=True):
-    mandant: str
-    mandataire: str
-
-
-class VoteIn(msgspec.Struct, forbid_unknown_fields=True):
-    votes: dict[str, Choix] | None = None
-    """Vote nominatif : membre → choix (un mandataire vote aussi pour son mandant)."""
-    pour: int | None = None
-    contre: int | None = None
-    abstention: int | None = None
-    """Scrutin secret : les seuls totaux."""
-
-
-class ProcesVerbalIn(msgspec.Struct, forbid_unknown_fields=True):
-    texte: str
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-async def _membres(ctx: Ctx) -> dict[str, dict[str, Any]]:
-    return {d.id: {"id": d.id, **d.data} for d in await ctx.documents.list("membres")}
-
-
-async def _seance(ctx: Ctx, seance_id: str) -> dict[str, Any]:
-    seance = await ctx.documents.get("seances", seance_id)
-    if seance is None:
-        raise NotFound("Séance introuvable.", code="seance_introuvable")
-    return seance
-
-
-def _quorum(seance: dict[str, Any], membres: dict[str, dict[str, Any]]) -> rules.Quorum:
-    en_exercice = [m for m in membres.values() if m.get("en_exercice", True)]
-    presents = [m for m in en_exercice if seance["presences"].get(m["id"]) == "present"]
-    return rules.quorum(len(en_exercice), len(presents), reconvocation=bool(seance.get("reconvocation_de")))
-
+from .publication import deliberations, lire_pv
+from .registre import calculer_quorum, lire_membres, lire_seance, maintenant, vue_quorum
+from .schemas import (
+    ConvocationIn,
+    MembreIn,
+    MembreMaj,
+    PointIn,
+    PouvoirIn,
+    Presence,
+    ProcesVerbalIn,
+    QuorumView,
+    SeanceIn,
+    VoteIn,
+)
 
 # Membres ------------------------------------------------------------------------------------
 
 
 @get("/membres")
 async def lister_membres(ctx: Ctx) -> list[dict[str, Any]]:
-    return sorted((await _membres(ctx)).values(), key=lambda m: (m["qualite"] != "maire", m["nom"]))
+    return sorted((await lire_membres(ctx)).values(), key=lambda m: (m["qualite"] != "maire", m["nom"]))
 
 
 @post("/membres")
@@ -111,7 +47,7 @@ async def ajouter_membre(ctx: Ctx, data: JSONBody[MembreIn]) -> dict[str, Any]:
     if not data.nom.strip():
         raise InvalidInput("Le nom est obligatoire.", code="nom_obligatoire")
     if data.qualite == "maire":
-        for membre in (await _membres(ctx)).values():
+        for membre in (await lire_membres(ctx)).values():
             if membre["qualite"] == "maire" and membre.get("en_exercice", True):
                 raise Conflict("Le conseil a déjà un maire en exercice.", code="maire_existant")
     membre = {"nom": data.nom.strip(), "qualite": data.qualite, "en_exercice": True}
@@ -136,14 +72,14 @@ async def modifier_membre(ctx: Ctx, membre_id: FromPath[str], data: JSONBody[Mem
 
 @post("/seances")
 async def creer_seance(ctx: Ctx, data: JSONBody[SeanceIn]) -> dict[str, Any]:
-    membres = await _membres(ctx)
+    membres = await lire_membres(ctx)
     if data.president not in membres:
         raise InvalidInput("Le président de séance doit être un membre du conseil.", code="president_inconnu")
     if data.date.tzinfo is None:
         raise InvalidInput("La date de séance doit préciser son fuseau horaire.", code="date_sans_fuseau")
     if data.reconvocation_de:
-        premiere = await _seance(ctx, data.reconvocation_de)
-        if _quorum(premiere, membres).atteint:
+        premiere = await lire_seance(ctx, data.reconvocation_de)
+        if calculer_quorum(premiere, membres).atteint:
             raise Conflict(
                 "La séance initiale a atteint le quorum : pas de reconvocation possible.",
                 code="reconvocation_inutile",
@@ -166,30 +102,18 @@ async def creer_seance(ctx: Ctx, data: JSONBody[SeanceIn]) -> dict[str, Any]:
 
 @get("/seances/{seance_id:str}")
 async def voir_seance(ctx: Ctx, seance_id: FromPath[str]) -> dict[str, Any]:
-    seance = await _seance(ctx, seance_id)
+    seance = await lire_seance(ctx, seance_id)
     points = sorted(
         ({"id": d.id, **d.data} for d in await ctx.documents.list("points", where={"seance": seance_id})),
         key=lambda p: p["numero"],
     )
-    q = _quorum(seance, await _membres(ctx))
-    return {"id": seance_id, **seance, "points": points, "quorum": msgspec.structs.asdict(_q(q))}
-
-
-class _QuorumView(msgspec.Struct):
-    en_exercice: int
-    presents: int
-    requis: int
-    atteint: bool
-    exige: bool
-
-
-def _q(q: rules.Quorum) -> _QuorumView:
-    return _QuorumView(q.en_exercice, q.presents, q.requis, q.atteint, q.exige)
+    q = calculer_quorum(seance, await lire_membres(ctx))
+    return {"id": seance_id, **seance, "points": points, "quorum": msgspec.structs.asdict(vue_quorum(q))}
 
 
 @post("/seances/{seance_id:str}/points")
 async def ajouter_point(ctx: Ctx, seance_id: FromPath[str], data: JSONBody[PointIn]) -> dict[str, Any]:
-    seance = await _seance(ctx, seance_id)
+    seance = await lire_seance(ctx, seance_id)
     if seance["etat"] == "close":
         raise Conflict("La séance est close.", code="seance_close")
     numero = len(await ctx.documents.list("points", where={"seance": seance_id})) + 1
@@ -207,8 +131,8 @@ async def ajouter_point(ctx: Ctx, seance_id: FromPath[str], data: JSONBody[Point
 
 @post("/seances/{seance_id:str}/convocation")
 async def convoquer(ctx: Ctx, seance_id: FromPath[str], data: JSONBody[ConvocationIn]) -> dict[str, Any]:
-    seance = await _seance(ctx, seance_id)
-    envoi = data.envoyee_le or _now()
+    seance = await lire_seance(ctx, seance_id)
+    envoi = data.envoyee_le or maintenant()
     date_seance = dt.datetime.fromisoformat(seance["date"])
     delai = rules.delai_convocation(
         ctx.tenant.population, urgence=seance["urgence"], reconvocation=bool(seance["reconvocation_de"])
@@ -247,8 +171,8 @@ async def convoquer(ctx: Ctx, seance_id: FromPath[str], data: JSONBody[Convocati
 async def noter_presences(
     ctx: Ctx, seance_id: FromPath[str], data: JSONBody[dict[str, Presence]]
 ) -> dict[str, Any]:
-    seance = await _seance(ctx, seance_id)
-    membres = await _membres(ctx)
+    seance = await lire_seance(ctx, seance_id)
+    membres = await lire_membres(ctx)
     inconnus = [m for m in data if m not in membres]
     if inconnus:
         raise InvalidInput("Membres inconnus : " + ", ".join(inconnus) + ".", code="membre_introuvable")
@@ -260,14 +184,14 @@ async def noter_presences(
     return {
         "presences": seance["presences"],
         "pouvoirs": seance["pouvoirs"],
-        "quorum": _q(_quorum(seance, membres)),
+        "quorum": vue_quorum(calculer_quorum(seance, membres)),
     }
 
 
 @post("/seances/{seance_id:str}/pouvoirs")
 async def donner_pouvoir(ctx: Ctx, seance_id: FromPath[str], data: JSONBody[PouvoirIn]) -> dict[str, Any]:
-    seance = await _seance(ctx, seance_id)
-    membres = await _membres(ctx)
+    seance = await lire_seance(ctx, seance_id)
+    membres = await lire_membres(ctx)
     for role, membre_id in (("mandant", data.mandant), ("mandataire", data.mandataire)):
         if membre_id not in membres or not membres[membre_id].get("en_exercice", True):
             raise InvalidInput(f"Le {role} doit être un conseiller en exercice.", code="membre_introuvable")
@@ -290,8 +214,8 @@ async def donner_pouvoir(ctx: Ctx, seance_id: FromPath[str], data: JSONBody[Pouv
 
 
 @get("/seances/{seance_id:str}/quorum")
-async def voir_quorum(ctx: Ctx, seance_id: FromPath[str]) -> _QuorumView:
-    return _q(_quorum(await _seance(ctx, seance_id), await _membres(ctx)))
+async def voir_quorum(ctx: Ctx, seance_id: FromPath[str]) -> QuorumView:
+    return vue_quorum(calculer_quorum(await lire_seance(ctx, seance_id), await lire_membres(ctx)))
 
 
 @post("/seances/{seance_id:str}/points/{point_id:str}/vote")
@@ -299,7 +223,7 @@ async def voter(
     ctx: Ctx, seance_id: FromPath[str], point_id: FromPath[str], data: JSONBody[VoteIn]
 ) -> dict[str, Any]:
     async with ctx.documents.atomic():
-        seance = await _seance(ctx, seance_id)
+        seance = await lire_seance(ctx, seance_id)
         point = await ctx.documents.get("points", point_id)
         if point is None or point["seance"] != seance_id:
             raise NotFound("Point de l'ordre du jour introuvable.", code="point_introuvable")
@@ -310,8 +234,8 @@ async def voter(
             )
         if point.get("resultat"):
             raise Conflict("Ce point a déjà été voté.", code="deja_vote")
-        membres = await _membres(ctx)
-        q = _quorum(seance, membres)
+        membres = await lire_membres(ctx)
+        q = calculer_quorum(seance, membres)
         if not q.atteint:
             raise Conflict(
                 f"Quorum non atteint : {q.presents} présent(s) sur {q.en_exercice}, {q.requis} requis. "
@@ -369,7 +293,7 @@ async def voter(
 
 @post("/seances/{seance_id:str}/cloture")
 async def clore(ctx: Ctx, seance_id: FromPath[str]) -> dict[str, Any]:
-    seance = await _seance(ctx, seance_id)
+    seance = await lire_seance(ctx, seance_id)
     seance["etat"] = "close"
     await ctx.documents.put("seances", seance_id, seance)
     return {"id": seance_id, "etat": "close"}
@@ -377,7 +301,7 @@ async def clore(ctx: Ctx, seance_id: FromPath[str]) -> dict[str, Any]:
 
 @post("/seances/{seance_id:str}/proces-verbal")
 async def rediger_pv(ctx: Ctx, seance_id: FromPath[str], data: JSONBody[ProcesVerbalIn]) -> dict[str, Any]:
-    await _seance(ctx, seance_id)
+    await lire_seance(ctx, seance_id)
     pv = await ctx.documents.get("proces_verbaux", seance_id) or {}
     if pv.get("publie"):
         raise Conflict("Le procès-verbal est déjà publié.", code="pv_publie")
@@ -388,76 +312,16 @@ async def rediger_pv(ctx: Ctx, seance_id: FromPath[str], data: JSONBody[ProcesVe
 
 @post("/seances/{seance_id:str}/proces-verbal/publication", opt=SIGNATORY)
 async def publier_pv(ctx: Ctx, seance_id: FromPath[str]) -> dict[str, Any]:
-    seance = await _seance(ctx, seance_id)
+    seance = await lire_seance(ctx, seance_id)
     if seance["etat"] != "close":
         raise Conflict("Clôturez la séance avant de publier son procès-verbal.", code="seance_non_close")
     pv = await ctx.documents.get("proces_verbaux", seance_id)
     if pv is None:
         raise NotFound("Aucun procès-verbal rédigé.", code="pv_introuvable")
-    pv.update(publie=True, publie_le=_now().isoformat(), signe_par=ctx.viewer.display_name)
+    pv.update(publie=True, publie_le=maintenant().isoformat(), signe_par=ctx.viewer.display_name)
     await ctx.documents.put("proces_verbaux", seance_id, pv)
     await ctx.events.emit("conseil.proces_verbal_publie", {"seance": seance_id})
     return pv
-
-
-# Public ------------------------------------------------------------------------------------
-
-
-async def _deliberations(ctx: Ctx) -> list[dict[str, Any]]:
-    seances = {d.id: d.data for d in await ctx.documents.list("seances")}
-    liste = []
-    for doc in await ctx.documents.list("points"):
-        point, seance = doc.data, seances.get(doc.data["seance"])
-        if not point.get("resultat") or seance is None or seance["etat"] != "close":
-            continue
-        liste.append(
-            {
-                "numero": point["numero_deliberation"],
-                "titre": point["titre"],
-                "seance": seance["titre"],
-                "date": seance["date"],
-                "resultat": point["resultat"],
-                "vote": {k: point["vote"][k] for k in ("pour", "contre", "abstention")},
-            }
-        )
-    return sorted(liste, key=lambda d: d["numero"], reverse=True)
-
-
-@get("/deliberations", opt=PUBLIC)
-async def deliberations(ctx: Ctx, request: Request[Any, Any, Any]) -> Any:
-    liste = await _deliberations(ctx)
-    if not wants_html(request):
-        return liste
-    escape = markupsafe.escape
-    lignes = "".join(
-        f"<tr><td>{escape(d['numero'])}</td><td>{escape(d['titre'])}</td>"
-        f"<td>{escape(dt.datetime.fromisoformat(d['date']).strftime('%d/%m/%Y'))}</td>"
-        f"<td>{'Adoptée' if d['resultat'] == 'adoptee' else 'Rejetée'}</td>"
-        f"<td>{d['vote']['pour']} / {d['vote']['contre']} / {d['vote']['abstention']}</td></tr>"
-        for d in liste
-    )
-    vide = "<tr><td colspan=5>Aucune délibération publiée.</td></tr>"
-    corps = markupsafe.Markup(  # noqa: S704 - every interpolated value is escaped above
-        '<div class="fr-table"><table><caption>Délibérations du conseil municipal</caption>'
-        "<thead><tr><th>N°</th><th>Objet</th><th>Séance</th><th>Résultat</th>"
-        "<th>Pour / contre / abstention</th></tr>"
-        f"</thead><tbody>{lignes or vide}</tbody></table></div>"
-    )
-    return html_page(ctx, "Délibérations", corps)
-
-
-@get("/seances/{seance_id:str}/proces-verbal", opt=PUBLIC)
-async def lire_pv(ctx: Ctx, seance_id: FromPath[str]) -> dict[str, Any]:
-    pv = await ctx.documents.get("proces_verbaux", seance_id)
-    if pv is None or not pv.get("publie"):
-        raise NotFound("Procès-verbal non publié.", code="pv_introuvable")
-    seance = await _seance(ctx, seance_id)
-    return {
-        "seance": seance["titre"],
-        "date": seance["date"],
-        "texte": pv["texte"],
-        "publie_le": pv["publie_le"],
-    }
 
 
 # Crochets ----------------------------------------------------------------------------------
@@ -476,7 +340,7 @@ def register_routes() -> list[Any]:
 async def provision(ctx: Ctx) -> None:
     if await ctx.documents.get("parametres", "service") is None:
         await ctx.documents.put(
-            "parametres", "service", {"cree_le": _now().isoformat(), "version": ctx.version}
+            "parametres", "service", {"cree_le": maintenant().isoformat(), "version": ctx.version}
         )
 
 
