@@ -39,6 +39,7 @@ from catalogue.votes.service import (
     SelectionService,
     SupportService,
 )
+from plugins.wiring import build_plugin_services, plugin_route_handlers
 from search.controllers import SearchController
 from search.errors import SearchUnavailable
 from search.factory import build_backend
@@ -59,6 +60,8 @@ from store.kit.logging import RequestLogMiddleware, configure_logging
 from store.kit.outbox import Dispatcher
 from store.kit.sessions import DatabaseStore, RotatingSessionConfig
 from store.kit.settings import Settings, load_settings
+from store.kit.storage import build_storage
+from store.kit.storage.routes import ArtifactDownloadController
 from store.kit.uow import UnitOfWorkFactory
 from store.registry.controllers import CollectiviteController
 from store.registry.publisher_controllers import PublisherController
@@ -116,6 +119,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     dispatcher = Dispatcher(db, poll_seconds=settings.outbox_poll_seconds)
     uow = UnitOfWorkFactory(db, after_commit=dispatcher.wake)
     search_backend = build_backend(settings)
+    storage = build_storage(settings)
     ledger = LedgerService(db)
     services: dict[str, Any] = {
         "accounts": AccountService(settings, uow),
@@ -126,6 +130,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         "audit_log": AuditLog(),
         "ledger": ledger,
         "billing": BillingService(settings, uow, ledger),
+        "storage": storage,
+        **build_plugin_services(settings, db, uow, storage),
     }
     # Consultations: the vote services read consultations and proposals through this directory.
     consultations = ConsultationService(uow)
@@ -160,6 +166,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         AuditController,
         InvoiceController,
         BillingAdminController,
+        ArtifactDownloadController,
+        *plugin_route_handlers(),
         *web_route_handlers(),
         create_static_files_router(
             path="/static", directories=[WEB_DIR / "static"], opt=PUBLIC, include_in_schema=False

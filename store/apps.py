@@ -8,4 +8,5 @@ PICCOLO_APPS: tuple[str, ...] = (
     "catalogue.votes.piccolo_app",
     "catalogue.listings.piccolo_app",
     "store.billing.piccolo_app",
+    "plugins.piccolo_app",
 )

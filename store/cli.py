@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "search.commands",
     "store.demo.commands",
     "store.billing.commands",
+    "plugins.commands",
 )
 """Modules exposing ``register(cli: click.Group)``; domains append themselves here."""
 

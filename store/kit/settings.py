@@ -66,6 +66,35 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     s3_access_key: str = ""
     s3_secret_key: str = ""
     s3_addressing_style: Literal["path", "virtual"] = "path"
+    """``path`` (SeaweedFS, MinIO) or ``virtual`` (bucket as a host name: AWS, OVH, Scaleway)."""
+    s3_presign_endpoint_url: str = ""
+    """Endpoint used in presigned download URLs when clients reach S3 by another address."""
+    s3_multipart_threshold_bytes: int = 16 * 1_048_576
+    """Objects at least this large go up in parts."""
+    s3_multipart_chunk_bytes: int = 8 * 1_048_576
+    """Size of each part of a multipart upload to S3."""
+    s3_max_concurrency: int = 4
+    """Parts uploaded in parallel for one object."""
+    storage_dir: str = ""
+    """Folder of the local artefact backend; empty means ``<data_dir>/artifacts``."""
+    storage_url_seconds: int = 600
+    """Lifetime of download URLs (presigned or signed)."""
+    plugin_max_archive_bytes: int = 64 * 1_048_576
+    """Largest release archive accepted for upload."""
+    plugin_max_entries: int = 2000
+    """Most files and folders a release archive may hold."""
+    plugin_max_file_bytes: int = 64 * 1_048_576
+    """Largest uncompressed file inside a release archive."""
+    plugin_max_total_bytes: int = 256 * 1_048_576
+    """Largest total uncompressed size of a release archive."""
+    plugin_max_compression_ratio: int = 100
+    """Highest uncompressed/compressed ratio of a file (zip bombs)."""
+    plugin_hook_timeout_seconds: float = 30.0
+    """Longest a plugin lifecycle hook (provision, upgrade, deprovision, health) may run."""
+    plugin_request_timeout_seconds: float = 30.0
+    """Longest a plugin route may take before the store answers 504."""
+    plugin_cache_seconds: float = 2.0
+    """How long a worker trusts its view of a deployment before reading it again (0: always)."""
     billing_seller_siren: str = "130026032"
     """SIREN of the platform operator, the seller on every invoice (default: ANCT)."""
     billing_seller_name: str = "Agence nationale de la cohésion des territoires"
@@ -101,6 +130,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir)
+
+    @property
+    def storage_path(self) -> Path:
+        return Path(self.storage_dir) if self.storage_dir else self.data_path / "artifacts"
 
 
 _POSITIVE = (

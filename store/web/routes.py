@@ -11,6 +11,8 @@ from store.web.pages.consultations_admin import ConsultationAdminPages
 from store.web.pages.curation import CurationPages
 from store.web.pages.home import HomePages
 from store.web.pages.listings import ListingPages
+from store.web.pages.plugins import PublisherPluginPages
+from store.web.pages.plugins_curation import PluginCurationPages
 from store.web.pages.publisher import PublisherPages
 from store.web.pages.search import SearchPages
 
@@ -26,4 +28,6 @@ def web_route_handlers() -> list[ControllerRouterHandler]:
         ConsultationPages,
         ConsultationAdminPages,
         SearchPages,
+        PublisherPluginPages,
+        PluginCurationPages,
     ]

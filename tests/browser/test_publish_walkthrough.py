@@ -2,7 +2,7 @@
 approves it, and then anyone can read it.
 
 Skipped (with the reason) while this tree has no listing pages (/editeur/services, /curation,
-/services/{slug}). The selectors follow the visible French labels; when the listing pages land,
+/catalogue/{slug}). The selectors follow the visible French labels; when the listing pages land,
 adjust the few regular expressions below to their wording if needed:
 
     NEW_LISTING   the publisher's link or button that opens an empty listing form
@@ -105,5 +105,5 @@ async def test_publisher_submits_curator_approves_public_reads(page, live_server
     await page.context.clear_cookies()
     await page.goto("/")
     await page.get_by_role("link", name=name).first.click()
-    await page.wait_for_url(re.compile(r"/services/[\w-]+$"))
+    await page.wait_for_url(re.compile(r"/catalogue/[\w-]+$"))
     await page.get_by_role("heading", name=name).wait_for()

@@ -50,7 +50,7 @@ async def test_the_demo_catalogue_has_the_articles_three_services_and_every_them
         "tiered",
     }
     assert len({item["publisher"]["siren"] for item in everything}) >= 5
-    page = await client.get("/services/serveur-vocal-interactif", headers={"accept": "text/html"})
+    page = await client.get("/catalogue/serveur-vocal-interactif", headers={"accept": "text/html"})
     assert page.status_code == 200
     assert "Au-delà de 100\u202f000 habitants" in page.text
 

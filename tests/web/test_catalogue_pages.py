@@ -69,7 +69,7 @@ async def test_listing_page_shows_what_a_buyer_needs(client, state) -> None:
     await state.publishers.set_verified(None, PUBLISHER_A, True)
     description = "## Fonctionnalités\n\n- convocations\n\n<script>alert('x')</script>"
     await publish(state, cast, "conseil-municipal-en-ligne", plans=PLANS, description_md=description)
-    response = await client.get("/services/conseil-municipal-en-ligne", headers=HTML)
+    response = await client.get("/catalogue/conseil-municipal-en-ligne", headers=HTML)
     assert response.status_code == 200
     body = response.text
     for expected in (
@@ -109,12 +109,12 @@ async def test_a_draft_page_is_404_for_the_public_and_a_preview_for_its_publishe
     await create_listing(state, cast, "brouillon-secret")
     for persona in (None, cast.agent, cast.dev_b):
         await as_(client, persona)
-        response = await client.get("/services/brouillon-secret", headers=HTML)
+        response = await client.get("/catalogue/brouillon-secret", headers=HTML)
         assert response.status_code == 404
         assert response.headers["content-type"].startswith("text/html")
         assert "Aucun service publié à cette adresse." in response.text
     await as_(client, cast.dev_a)
-    response = await client.get("/services/brouillon-secret", headers=HTML)
+    response = await client.get("/catalogue/brouillon-secret", headers=HTML)
     assert response.status_code == 200
     assert 'data-testid="preview-banner"' in response.text
     assert "Brouillon" in response.text
@@ -125,10 +125,10 @@ async def test_an_agent_sees_whether_their_collectivite_is_eligible(client, stat
     await publish(state, cast, "petites-communes")  # communes ≤ 3 500 or EPCI ≤ 15 000
     await publish(state, cast, "sans-limite", commune_max_population=None, epci_max_population=None)
     await as_(client, cast.agent)
-    limited = (await client.get("/services/petites-communes", headers=HTML)).text
+    limited = (await client.get("/catalogue/petites-communes", headers=HTML)).text
     assert "Bourg-en-Bresse" in limited
     assert "non éligible" in limited
-    open_to_all = (await client.get("/services/sans-limite", headers=HTML)).text
+    open_to_all = (await client.get("/catalogue/sans-limite", headers=HTML)).text
     assert "éligible</span>" in open_to_all
     await as_(client, None)
-    assert 'data-testid="eligibility"' not in (await client.get("/services/sans-limite", headers=HTML)).text
+    assert 'data-testid="eligibility"' not in (await client.get("/catalogue/sans-limite", headers=HTML)).text

@@ -45,7 +45,7 @@ async def test_queue_review_page_and_approval(client, state) -> None:
     assert 'data-testid="empty-queue"' in home
     assert "Approbation" in home  # recent audit log
     await as_(client, None)
-    assert (await client.get(f"/services/{SLUG}", headers=HTML)).status_code == 200
+    assert (await client.get(f"/catalogue/{SLUG}", headers=HTML)).status_code == 200
 
 
 async def test_a_rejection_needs_a_reason(client, state) -> None:
@@ -79,7 +79,7 @@ async def test_suspend_and_reinstate_a_published_listing(client, state) -> None:
     )
     assert (await state.listings.get(curator, SLUG)).state == "suspended"
     await as_(client, None)
-    assert (await client.get(f"/services/{SLUG}", headers=HTML)).status_code == 404
+    assert (await client.get(f"/catalogue/{SLUG}", headers=HTML)).status_code == 404
     await as_(client, cast.curator)
     headers = {**HTML, **await csrf_headers(client)}
     await client.post(f"/curation/services/{SLUG}/republier", data={}, headers=headers)

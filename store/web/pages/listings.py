@@ -18,7 +18,7 @@ from store.web.rendering import page
 class ListingPages(Controller):
     include_in_schema = False
 
-    @get("/services/{slug:str}", opt=PUBLIC)
+    @get("/catalogue/{slug:str}", opt=PUBLIC)
     async def listing(
         self, request: Request[Any, Any, Any], slug: FromPath[str], listings: NamedDependency[ListingService]
     ) -> Template:

@@ -1,0 +1,1 @@
+"""Conseil municipal en ligne."""

@@ -1,0 +1,1 @@
+"""Serveur vocal interactif."""
