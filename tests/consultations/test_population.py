@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import Iterable
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from catalogue.votes.population import VoterPopulation
 from catalogue.votes.schemas import DecisionRequest
+from store.kit.errors import NotFound
+from store.registry.schemas import Coverage
 from tests.support.consultations import (
     AMBERIEU,
     BOURG,
@@ -93,7 +98,10 @@ async def test_tallies_remember_answers_and_a_decision_asks_afresh(state) -> Non
     counting = CountingRegistry(state.registry)
     state.results.population.registry = counting
     await support_all(state, proposals[0], [BOURG, CA_BOURG, LYON])
-    first = await state.results.results(None, cid)
+    first, twin = await asyncio.gather(
+        state.results.results(None, cid), state.results.results(None, cid)
+    )  # two visitors at once share the questions in flight
+    assert first == twin
     assert counting.asked, "the registry is the source of the populations"
     assert len(counting.asked) == len(set(counting.asked)), "each set is asked once"
     counting.asked.clear()
@@ -167,3 +175,58 @@ async def test_every_tally_equals_what_the_registry_says_of_its_voters(state, su
             assert bucket.population == await expect({v for v in voters if departements[v] == bucket.key})
         for bucket in proposal.by_kind:
             assert bucket.population == await expect({v for v in voters if kinds[v] == bucket.key})
+
+
+class FakeRegistry:
+    """Ten inhabitants per SIREN; fails while ``failing``."""
+
+    def __init__(self) -> None:
+        self.asked: list[frozenset[str]] = []
+        self.failing = False
+
+    async def coverage(self, sirens: Iterable[str]) -> Coverage:
+        wanted = tuple(sorted(sirens))
+        self.asked.append(frozenset(wanted))
+        if self.failing:
+            raise NotFound("SIREN absent.", code="collectivite_not_found")
+        return Coverage(
+            sirens=wanted,
+            population=10 * len(wanted),
+            population_years=(2023,),
+            commune_count=len(wanted),
+            departements=(),
+        )
+
+
+async def test_answers_expire_and_the_least_recently_used_are_dropped() -> None:
+    now = [0.0]
+    source = FakeRegistry()
+    population = VoterPopulation(source, ttl_seconds=10, max_sets=2, clock=lambda: now[0])
+    answers = await population.resolve([{"a"}, {"a", "b"}, set()])
+    assert (answers.population({"a", "b"}), answers.population(set()), answers.population_year(set())) == (
+        20,
+        0,
+        None,
+    )
+    assert len(source.asked) == 2
+    await population.resolve([{"a"}])
+    assert len(source.asked) == 2
+    now[0] = 11  # expired
+    await population.resolve([{"a"}])
+    assert len(source.asked) == 3
+    await population.resolve([{"c"}])  # {"a", "b"} is the least recently used of three
+    await population.resolve([{"a"}, {"c"}])
+    assert len(source.asked) == 4
+    await population.resolve([{"a", "b"}])
+    assert len(source.asked) == 5
+
+
+async def test_a_failed_question_is_asked_again() -> None:
+    source = FakeRegistry()
+    population = VoterPopulation(source)
+    source.failing = True
+    with pytest.raises(NotFound):
+        await population.resolve([{"a"}])
+    source.failing = False
+    assert (await population.resolve([{"a"}])).population({"a"}) == 10
+    assert source.asked == [frozenset({"a"}), frozenset({"a"})]
