@@ -84,26 +84,22 @@ class VoterPopulation:
 
     async def resolve(self, sets: Iterable[Iterable[str]]) -> Populations:
         """The deduplicated population of each set; only sets not remembered are asked."""
-        wanted = {frozenset(s) for s in sets} - {frozenset()}
-        answers: dict[frozenset[str], Coverage] = {}
-        missing: list[frozenset[str]] = []
-        now = self.clock()
-        for key in wanted:
-            known = self._answers.get(key)
-            if known is not None and now - known[0] < self.ttl_seconds:
-                self._answers.move_to_end(key)
-                answers[key] = known[1]
-            else:
-                missing.append(key)
+        wanted = sorted({frozenset(s) for s in sets} - {frozenset()}, key=sorted)
         gate = asyncio.Semaphore(self.parallel)
+        answers = await asyncio.gather(*(self._answer(key, gate) for key in wanted))
+        return Populations(dict(zip(wanted, answers, strict=True)))
 
-        async def ask(key: frozenset[str]) -> None:
-            answers[key] = await self._ask(key, gate)
+    def _known(self, key: frozenset[str]) -> Coverage | None:
+        known = self._answers.get(key)
+        if known is None or self.clock() - known[0] >= self.ttl_seconds:
+            return None
+        self._answers.move_to_end(key)
+        return known[1]
 
-        await asyncio.gather(*(ask(key) for key in sorted(missing, key=sorted)))
-        return Populations(answers)
-
-    async def _ask(self, key: frozenset[str], gate: asyncio.Semaphore) -> Coverage:
+    async def _answer(self, key: frozenset[str], gate: asyncio.Semaphore) -> Coverage:
+        known = self._known(key)
+        if known is not None:
+            return known
         pending = self._in_flight.get(key)
         if pending is not None:  # another request is asking the same question
             return await asyncio.shield(pending)

@@ -8,8 +8,20 @@ from store.web.pages.auth import AuthPages
 from store.web.pages.collectivites import CollectivitePages
 from store.web.pages.consultations import ConsultationPages
 from store.web.pages.consultations_admin import ConsultationAdminPages
+from store.web.pages.consultations_interest import ConsultationInterestPages
+from store.web.pages.consultations_regroupement import ConsultationRegroupementPages
+from store.web.pages.consultations_selection import ConsultationSelectionPages
 from store.web.pages.home import HomePages
 
 
 def web_route_handlers() -> list[ControllerRouterHandler]:
-    return [AuthPages, CollectivitePages, HomePages, ConsultationPages, ConsultationAdminPages]
+    return [
+        AuthPages,
+        CollectivitePages,
+        HomePages,
+        ConsultationPages,
+        ConsultationInterestPages,
+        ConsultationAdminPages,
+        ConsultationRegroupementPages,
+        ConsultationSelectionPages,
+    ]
