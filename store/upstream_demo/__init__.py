@@ -5,6 +5,9 @@
 sélection, positionnement, and déploiement open now. About sixty real collectivités of the registry
 act (45 communes, 15 EPCI and two communes of one of them), each through its own agent account.
 
+A second consultation (``services-petites-communes-2022``) is left in its regroupement phase with
+its contributions waiting, so that every form can be tried in the browser, phase after phase.
+
 Demo accounts (all with the password ``Demo-Territoires-2021!``, printed by the command):
 
 - ``curatrice@demo.territoires-store.fr``: ANCT curator (dashboard, regroupement, sélection,
@@ -34,12 +37,14 @@ from store.upstream_demo.accounts import (
     DemoAccount,
     DemoAccounts,
 )
+from store.upstream_demo.live import LIVE_SLUG, seed_live
 from store.upstream_demo.replay import SLUG, Replay, replay
 
 __all__ = [
     "CURATOR_EMAIL",
     "DEMO_PASSWORD",
     "GROUPEMENT_EMAIL",
+    "LIVE_SLUG",
     "SLUG",
     "DemoReport",
     "seed_consultation_demo",
@@ -110,16 +115,17 @@ async def seed_consultation_demo(state: Any, *, hash_once: bool = True) -> DemoR
     agents = await accounts.agents(pool)
     await accounts.groupement_agent(shared)
     report = DemoReport(created={}, accounts=accounts.made)
-    if await state.consultations.repo.consultation_by_slug(SLUG) is not None:
-        return report
-
-    real_clock = state.consultations.clock
-    clock = Replay(real_clock() - Replay.SPAN)
-    state.consultations.clock = clock
-    try:
-        report.created = await replay(state, rng, clock, curator, pool, agents, members)
-    finally:
-        state.consultations.clock = real_clock
+    if await state.consultations.repo.consultation_by_slug(SLUG) is None:
+        real_clock = state.consultations.clock
+        clock = Replay(real_clock() - Replay.SPAN)
+        state.consultations.clock = clock
+        try:
+            report.created = await replay(state, rng, clock, curator, pool, agents, members)
+        finally:
+            state.consultations.clock = real_clock
+    waiting = await seed_live(state, random.Random(2022), curator, pool, agents)
+    if waiting:
+        report.created["live_contributions"] = waiting
     return report
 
 
@@ -138,13 +144,18 @@ def register(cli: click.Group) -> None:
 
         report = run_with_state(settings_from(ctx), seed_consultation_demo)
         created = report.created
-        if not created:
-            console.print(f"La consultation de démonstration « {SLUG} » existe déjà.")
-        else:
+        if "consultation" in created:
             console.print(
-                f"[green]Consultation rejouée[/green] : {created['contributions']} contributions, "
+                f"[green]Consultation rejouée[/green] ({SLUG}) : {created['contributions']} contributions, "
                 f"{created['proposals']} propositions, {created['supports']} soutiens, "
                 f"{created['selected']} retenues, {created['interests']} positionnements."
+            )
+        else:
+            console.print(f"La consultation de démonstration « {SLUG} » existe déjà.")
+        if "live_contributions" in created:
+            console.print(
+                f"[green]Consultation en cours[/green] ({LIVE_SLUG}) : {created['live_contributions']} "
+                "contributions attendent leur regroupement (/curation/consultations/" + LIVE_SLUG + ")."
             )
         console.print(f"Comptes de démonstration (mot de passe : [bold]{DEMO_PASSWORD}[/bold]) :")
         agents = [a for a in report.accounts if a.email not in {CURATOR_EMAIL, GROUPEMENT_EMAIL}]

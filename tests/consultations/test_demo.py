@@ -15,9 +15,11 @@ from store.upstream_demo import (
     CURATOR_EMAIL,
     DEMO_PASSWORD,
     GROUPEMENT_EMAIL,
+    LIVE_SLUG,
     SLUG,
     seed_consultation_demo,
 )
+from tests.support.consultations import THEME, form_post, shown
 from tests.support.people import csrf_headers
 
 HTML = {"accept": "text/html"}
@@ -38,6 +40,7 @@ async def test_demo_replays_every_phase_through_mandated_accounts_once(client, s
     assert 120 <= created["supports"] <= 220
     assert created["selected"] == 6
     accounts = await Account.count()
+    assert 12 <= created["live_contributions"] <= 24
     again = await seed_consultation_demo(state)
     assert again.created == {}
     assert again.accounts == report.accounts
@@ -98,6 +101,42 @@ async def test_the_printed_demo_accounts_sign_in_with_the_printed_password(clien
     await login(client, GROUPEMENT_EMAIL)
     me = (await client.get("/api/v1/me")).json()
     assert len([m for m in me["mandates"] if m["kind"] == "collectivite"]) == 3
+
+
+async def test_the_live_consultation_carries_on_in_the_browser(client, state) -> None:
+    report = await seed_consultation_demo(state)
+    live = await state.consultations.get_by_slug(LIVE_SLUG)
+    assert live.active_phase == "regroupement"
+    assert "curate" in live.allowed_actions
+    await login(client, CURATOR_EMAIL)
+    admin = f"/curation/consultations/{LIVE_SLUG}"
+    board = await client.get(f"{admin}/regroupement", headers=HTML)
+    assert board.text.count('name="contribution_ids"') == report.created["live_contributions"]
+    curator = await state.accounts.repo.get_by_email(CURATOR_EMAIL)
+    waiting = await state.contributions.all(await state.accounts.load_actor(curator.id), live.id, "published")
+    merged = await form_post(
+        client,
+        f"{admin}/regroupement",
+        {
+            "action": "nouvelle",
+            "contribution_ids": [str(c.id) for c in waiting[:2]],
+            "title": "Publier les actes en ligne",
+            "summary": "Délibérations, arrêtés et comptes rendus en ligne.",
+            "thematique": THEME,
+        },
+    )
+    assert "créée à partir de 2 contribution(s)" in shown(merged)
+    opened = await form_post(client, f"{admin}/phase-suivante", {})
+    assert "Phase « Vote » ouverte" in shown(opened)
+
+    client.cookies.clear()
+    contributor = waiting[0].collectivite.siren
+    await login(client, f"agent.{contributor}@demo.territoires-store.fr")
+    proposal = (await state.regroupement.proposals(live.id))[0]
+    voted = await form_post(
+        client, f"/consultations/{LIVE_SLUG}/voter/{proposal.id}/soutenir", {"siren": contributor}
+    )
+    assert "Soutien enregistré" in shown(voted)
 
 
 async def test_the_demo_refuses_production() -> None:
