@@ -159,6 +159,7 @@ async def test_the_vote_page_lets_an_agent_choose_and_shows_refusals_next_to_the
 
     sign_out(client)
     await sign_in(client, await make_account(state, "curatrice2@anct.gouv.fr", curator=True))
-    curator_page = await client.get(f"/consultations/{SLUG}/voter", headers=HTML)
-    assert curator_page.status_code == 200
-    assert 'data-testid="no-mandate"' in curator_page.text
+    for page_name in ("voter", "contribuer", "positionnement"):
+        curator_page = await client.get(f"/consultations/{SLUG}/{page_name}", headers=HTML)
+        assert curator_page.status_code == 200, page_name
+        assert 'data-testid="no-mandate"' in curator_page.text, page_name
