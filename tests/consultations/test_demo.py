@@ -90,6 +90,8 @@ async def test_the_printed_demo_accounts_sign_in_with_the_printed_password(clien
     assert emails[0] == CURATOR_EMAIL
     assert GROUPEMENT_EMAIL in emails
     await login(client, CURATOR_EMAIL)
+    index = await client.get("/consultations", headers=HTML)
+    assert f'href="/curation/consultations/{LIVE_SLUG}"' in index.text
     dashboard = await client.get(f"/curation/consultations/{SLUG}", headers=HTML)
     assert dashboard.status_code == 200
     client.cookies.clear()
