@@ -32,6 +32,7 @@ from catalogue.needs.controllers import ConsultationController
 from catalogue.needs.service import ConsultationService, ContributionService, RegroupementService
 from catalogue.votes.controllers import VotesController
 from catalogue.votes.exports import VotesExportController
+from catalogue.votes.population import VoterPopulation
 from catalogue.votes.service import (
     DeploymentService,
     InterestService,
@@ -121,9 +122,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     search_backend = build_backend(settings)
     storage = build_storage(settings)
     ledger = LedgerService(db)
+    registry = RegistryService()
     services: dict[str, Any] = {
         "accounts": AccountService(settings, uow),
-        "registry": RegistryService(),
+        "registry": registry,
         "search": SearchService(search_backend),
         "publishers": PublisherService(uow),
         "listings": ListingService(uow),
@@ -133,17 +135,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
         "storage": storage,
         **build_plugin_services(settings, db, uow, storage),
     }
-    # Consultations: the vote services read consultations and proposals through this directory.
+    # Consultations: the vote services read consultations and proposals through this directory,
+    # and the population their supporters cover through the registry (one shared, remembering view).
     consultations = ConsultationService(uow)
+    population = VoterPopulation(registry)
     services.update(
         consultations=consultations,
         contributions=ContributionService(uow, consultations),
         regroupement=RegroupementService(uow, consultations),
-        supports=SupportService(uow, consultations),
-        results=ResultsService(uow, consultations),
-        selection=SelectionService(uow, consultations),
-        interests=InterestService(uow, consultations),
-        deployment=DeploymentService(uow, consultations),
+        supports=SupportService(uow, consultations, population=population),
+        results=ResultsService(uow, consultations, population=population),
+        selection=SelectionService(uow, consultations, population=population),
+        interests=InterestService(uow, consultations, population=population),
+        deployment=DeploymentService(uow, consultations, population=population),
     )
 
     route_handlers: list[ControllerRouterHandler] = [

@@ -154,3 +154,20 @@ MILESTONES = [
 ]
 
 COUNTS = {"contributions": 100, "reoriented": 17, "rejected": 1, "voters": 60}
+
+# The live consultation (left in its regroupement phase for the demo's visitors to carry on):
+# (title, thématique), each contributed by one or two collectivités.
+LIVE_NEEDS: list[tuple[str, str]] = [
+    ("Publier les délibérations et les arrêtés en ligne", "Données publiques / dématérialisation"),
+    ("Mettre en ligne les comptes rendus du conseil municipal", "Données publiques / dématérialisation"),
+    ("Réserver les salles communales en ligne", "Patrimoine / équipements publics"),
+    ("Prêter du matériel entre communes voisines", "Patrimoine / équipements publics"),
+    ("Signaler un dépôt sauvage ou un nid-de-poule", "Environnement / nature / agriculture"),
+    ("Prévenir les habitants par SMS en cas d'alerte météo", "Solidarité / accessibilité"),
+    ("Inscrire les enfants à la cantine et au périscolaire", "Éducation / formation / emploi"),
+    ("Payer la cantine en ligne", "Démarches administratives / aides financières"),
+    ("Organiser le covoiturage vers le bourg-centre", "Mobilité / transports"),
+    ("Accompagner les habitants éloignés du numérique", "Inclusion numérique"),
+    ("Recenser les locaux commerciaux vacants", "Tiers-lieux / revitalisation"),
+    ("Suivre la consommation énergétique des bâtiments communaux", "Énergies / déchets"),
+]

@@ -8,6 +8,9 @@ from store.web.pages.auth import AuthPages
 from store.web.pages.collectivites import CollectivitePages
 from store.web.pages.consultations import ConsultationPages
 from store.web.pages.consultations_admin import ConsultationAdminPages
+from store.web.pages.consultations_interest import ConsultationInterestPages
+from store.web.pages.consultations_regroupement import ConsultationRegroupementPages
+from store.web.pages.consultations_selection import ConsultationSelectionPages
 from store.web.pages.curation import CurationPages
 from store.web.pages.home import HomePages
 from store.web.pages.listings import ListingPages
@@ -26,7 +29,10 @@ def web_route_handlers() -> list[ControllerRouterHandler]:
         PublisherPages,
         CurationPages,
         ConsultationPages,
+        ConsultationInterestPages,
         ConsultationAdminPages,
+        ConsultationRegroupementPages,
+        ConsultationSelectionPages,
         SearchPages,
         PublisherPluginPages,
         PluginCurationPages,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from store.kit.auth import Scope
 from tests.support.consultations import AMBERIEU, BOURG, THEME, ready_to_vote
 from tests.support.people import csrf_headers, make_account, make_agent, sign_in
 
@@ -97,14 +98,21 @@ async def test_a_proposal_is_not_reachable_under_another_consultation(client, st
 
 
 def test_every_consultation_route_declares_its_guard(app) -> None:
+    checked = 0
     for route in app.routes:
         for handler in getattr(route, "route_handlers", []):
-            path = handler.paths and next(iter(handler.paths))
-            if not str(path).startswith("/api/v1/consultations") and not str(path).startswith(
-                "/consultations"
-            ):
+            path = str(route.path)
+            if not path.startswith(("/api/v1/consultations", "/consultations", "/curation/consultations")):
                 continue
             if set(handler.http_methods) == {"OPTIONS"}:  # Litestar's automatic CORS handlers
                 continue
             guarded = handler.resolve_guards() or handler.opt.get("public")
             assert guarded, f"{path} has neither guards nor opt=PUBLIC"
+            if path.startswith("/curation/"):
+                guards = [g for layer in handler.ownership_layers for g in (layer.guards or [])]
+                scopes = {s for g in guards for s in getattr(g, "scopes", ())}
+                assert Scope.AdminConsultationsWrite in scopes, (
+                    f"{path}: a curator page without the curators' scope"
+                )
+                checked += 1
+    assert checked >= 12

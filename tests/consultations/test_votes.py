@@ -210,10 +210,6 @@ async def test_results_deduplicate_population_by_departement_and_kind(state) -> 
         pop[BOURG] + pop[VIRIAT] + pop[RENNES],
     )
     assert by_kind["epci"].population == pop[CA_BOURG] + pop[RENNES_METRO]
-    from catalogue.votes.population import population_of
-
-    assert await population_of([BOURG, VIRIAT, PERONNAS]) == pop[BOURG] + pop[VIRIAT] + pop[PERONNAS]
-    assert await population_of([BOURG, BOURG]) == pop[BOURG]
 
 
 async def test_votes_hidden_hides_public_results_not_from_curators(client, state) -> None:

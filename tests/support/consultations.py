@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from typing import Any
+
+import httpx
 
 from catalogue.needs.phases import PHASE_ORDER
 from catalogue.needs.schemas import (
@@ -13,8 +16,9 @@ from catalogue.needs.schemas import (
     PhaseInput,
     ProposalDraft,
 )
+from catalogue.votes.schemas import DecisionRequest
 from store.kit.auth import Actor
-from tests.support.people import make_account, make_agent
+from tests.support.people import csrf_headers, make_account, make_agent
 
 THEME = "Démarches administratives / aides financières"
 BOURG, CA_BOURG, AMBERIEU = "210100533", "200071751", "210100046"
@@ -138,4 +142,38 @@ async def ready_to_vote(state: Any, *, proposals: int = 3, **settings: Any) -> t
         for i, cid in enumerate(ids)
     ]
     await advance_to(state, curator, consultation_id, "vote")
+    return curator, consultation_id, proposal_ids
+
+
+HTML = {"accept": "text/html"}
+
+
+async def form_post(client: httpx.AsyncClient, url: str, data: Any, *, follow: bool = True) -> httpx.Response:
+    """Submit an HTML form as a browser would (CSRF header, HTML accepted), following the redirect."""
+    headers = {**HTML, **(await csrf_headers(client))}
+    return await client.post(url, data=data, headers=headers, follow_redirects=follow)
+
+
+def shown(response: httpx.Response) -> str:
+    """The page's text with HTML entities decoded (apostrophes, non-breaking spaces)."""
+    return html.unescape(response.text)
+
+
+async def decided(
+    state: Any, *, decision: str = "selected", proposals: int = 1, **settings: Any
+) -> tuple[Actor, int, list[int]]:
+    """A consultation in its sélection phase whose proposals the committee has all decided."""
+    curator, consultation_id, proposal_ids = await ready_to_vote(state, proposals=proposals, **settings)
+    await advance_to(state, curator, consultation_id, "selection")
+    for proposal_id in proposal_ids:
+        await state.selection.decide(
+            curator,
+            proposal_id,
+            DecisionRequest(
+                decision=decision,  # type: ignore[arg-type]
+                rationale="Décision du comité.",
+                funding_amount_cents=50_000_000 if decision == "selected" else 0,
+                envelope_code="relance-axe-1",
+            ),
+        )
     return curator, consultation_id, proposal_ids

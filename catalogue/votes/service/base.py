@@ -6,12 +6,14 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from catalogue.votes.population import VoterPopulation
 from catalogue.votes.ports import ConsultationDirectory, ConsultationFacts, ProposalFacts
 from catalogue.votes.repository import VotesRepository
 from store.kit.auth import Actor
 from store.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from store.kit.events import AuditRecord
 from store.kit.uow import UnitOfWorkFactory
+from store.registry.service import RegistryService
 from store.registry.siren import normalise_siren
 
 
@@ -58,11 +60,14 @@ class VotesBase:
         directory: ConsultationDirectory,
         repo: VotesRepository | None = None,
         clock: Callable[[], dt.datetime] | None = None,
+        population: VoterPopulation | None = None,
     ) -> None:
         self.uow = uow
         self.directory = directory
         self.repo = repo or VotesRepository()
         self._clock = clock
+        self.population = population or VoterPopulation(RegistryService())
+        """The deduplicated population of voters, as the registry defines it (shared in the app)."""
 
     def now(self) -> dt.datetime:
         # The directory's clock, when it has one, so that tests move time for both modules at once.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from catalogue.votes.events import InterestAccepted, InterestWithdrawn
-from catalogue.votes.ports import DECLARE_INTEREST, REVIEW_INTEREST
+from catalogue.votes.ports import DECLARE_INTEREST, REVIEW_INTEREST, ProposalFacts
 from catalogue.votes.schemas import (
     INTEREST_STATE_LABELS,
     ROLE_LABELS,
@@ -68,11 +68,26 @@ class InterestService(VotesBase):
             raise Conflict(
                 "On ne se positionne que sur un service retenu par le comité.", code="proposal_not_selected"
             )
+        try:
+            interest_id = await self._insert(actor, proposal, siren, data)
+        except Conflict as exc:
+            if exc.code == "integrity_conflict":  # the partial unique index: one live role per service
+                raise Conflict(
+                    f"Votre collectivité est déjà positionnée comme « {ROLE_LABELS[data.role]} » "
+                    "sur ce service.",
+                    code="already_declared",
+                ) from exc
+            raise
+        row = await self.repo.interest(interest_id)
+        assert row is not None
+        return interest_view(row)
+
+    async def _insert(self, actor: Actor, proposal: ProposalFacts, siren: str, data: InterestRequest) -> int:
         async with self.uow() as work:
             interest_id = await self.repo.insert_interest(
                 {
                     "consultation_id": proposal.consultation.consultation_id,
-                    "proposal_id": proposal_id,
+                    "proposal_id": proposal.proposal_id,
                     "collectivite": siren,
                     "cast_by": actor.account_id,
                     "role": data.role,
@@ -83,14 +98,14 @@ class InterestService(VotesBase):
                 }
             )
             work.audit(audit(actor, "votes:interest:declare", "interest", interest_id, to_state="submitted"))
-        row = await self.repo.interest(interest_id)
-        assert row is not None
-        return interest_view(row)
+        return interest_id
 
-    async def mine(self, actor: Actor, consultation_id: int) -> list[InterestView]:
+    async def mine(self, actor: Actor, consultation_id: int, siren: str | None = None) -> list[InterestView]:
+        """The positionings of the actor's collectivités, or of ``siren`` (which must be one of them)."""
         require_actor(actor)
+        sirens = {own_siren(actor, siren)} if siren is not None else actor.collectivite_sirens()
         await self.consultation(consultation_id, actor)
-        rows = await self.repo.interests(consultation_id, sirens=actor.collectivite_sirens())
+        rows = await self.repo.interests(consultation_id, sirens=sirens)
         return [interest_view(r) for r in rows]
 
     async def all(self, actor: Actor, consultation_id: int) -> list[InterestView]:

@@ -63,9 +63,9 @@ class SelectionService(VotesBase):
             raise InvalidInput(
                 "Seule une proposition retenue reçoit un financement.", code="funding_without_selection"
             )
-        supports, population, year = await ResultsService(self.uow, self.directory, self.repo).snapshot(
-            facts.consultation_id, proposal_id
-        )
+        supports, population, year = await ResultsService(
+            self.uow, self.directory, self.repo, population=self.population
+        ).snapshot(facts.consultation_id, proposal_id)
         now = self.now()
         values: dict[str, Any] = {
             "consultation_id": facts.consultation_id,

@@ -14,10 +14,13 @@ from catalogue.needs.reference import CONTRIBUTION_KIND_LABELS, OPEN_LICENCES, T
 from catalogue.needs.schemas import ConsultationView, ContributionCreate
 from catalogue.needs.service import ConsultationService, ContributionService, RegroupementService
 from catalogue.votes.schemas import DECISION_LABELS, ROLE_LABELS
-from catalogue.votes.service import DeploymentService, ResultsService, SelectionService, SupportService
+from catalogue.votes.service import DeploymentService, ResultsService, SelectionService
 from store.kit.auth import PUBLIC, Scope, actor_of, requires
-from store.kit.errors import DomainError
+from store.kit.errors import DomainError, NotFound
+from store.web.pages.consultation_forms import DESK, Desk, acting_siren, collectivite_mandates, refusal
 from store.web.rendering import flash, page
+
+VOTER = [requires(Scope.CatalogueVotesWrite)]
 
 
 class ContributionForm(msgspec.Struct):
@@ -164,63 +167,74 @@ class ConsultationPages(Controller):
         flash(request, "Votre contribution est déposée. Vous suivrez ici ce qu'elle devient.")
         return Redirect(f"/consultations/{slug}/contribuer", status_code=303)
 
-    @get("/consultations/{slug:str}/voter", guards=[requires(Scope.CatalogueVotesWrite)])
+    async def _vote(
+        self,
+        request: Request[Any, Any, Any],
+        slug: str,
+        desk: Desk,
+        siren: str | None,
+        *,
+        errors: dict[str, str] | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        actor = actor_of(request)
+        consultation = await desk.consultations.get_by_slug(slug, actor)
+        voter = acting_siren(actor, siren)
+        ballot = await desk.supports.ballot(actor, consultation.id, voter) if voter else None
+        board = await public_board(
+            consultation, request, desk.regroupement, desk.results, desk.selection, desk.deployment
+        )
+        return page(
+            request,
+            "pages/consultations/vote.html",
+            status_code=status_code,
+            ballot=ballot,
+            mandates=collectivite_mandates(actor),
+            voter=ballot.voter_siren if ballot else None,
+            siren=ballot.voter_siren if ballot else None,
+            errors=errors or {},
+            **board,
+        )
+
+    @get("/consultations/{slug:str}/voter", guards=VOTER, dependencies=DESK)
     async def vote_page(
         self,
         request: Request[Any, Any, Any],
         slug: FromPath[str],
-        consultations: NamedDependency[ConsultationService],
-        regroupement: NamedDependency[RegroupementService],
-        results: NamedDependency[ResultsService],
-        selection: NamedDependency[SelectionService],
-        deployment: NamedDependency[DeploymentService],
-        supports: NamedDependency[SupportService],
+        desk: NamedDependency[Desk],
         siren: FromQuery[str | None] = None,
     ) -> Template:
+        return await self._vote(request, slug, desk, siren)
+
+    @post("/consultations/{slug:str}/voter/{proposal_id:int}/{action:str}", guards=VOTER, dependencies=DESK)
+    async def cast(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        proposal_id: FromPath[int],
+        action: FromPath[str],
+        data: URLEncodedBody[VoteForm],
+        desk: NamedDependency[Desk],
+    ) -> Template | Redirect:
+        """``soutenir`` or ``retirer`` a support, for the collectivité chosen on the page."""
         actor = actor_of(request)
-        consultation = await consultations.get_by_slug(slug, actor)
-        mandates = [m for m in actor.mandates if m.kind == "collectivite"]
-        voter = siren if siren and actor.acts_for(siren) else (mandates[0].org_id if mandates else "")
-        ballot = await supports.ballot(actor, consultation.id, voter)
-        board = await public_board(consultation, request, regroupement, results, selection, deployment)
-        return page(
-            request, "pages/consultations/vote.html", ballot=ballot, mandates=mandates, voter=voter, **board
-        )
-
-    @post(
-        "/consultations/{slug:str}/voter/{proposal_id:int}/soutenir",
-        guards=[requires(Scope.CatalogueVotesWrite)],
-    )
-    async def support(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        proposal_id: FromPath[int],
-        data: URLEncodedBody[VoteForm],
-        supports: NamedDependency[SupportService],
-    ) -> Redirect:
         try:
-            await supports.support(actor_of(request), proposal_id, data.siren)
-            flash(request, "Soutien enregistré.")
+            if action == "soutenir":
+                await desk.supports.support(actor, proposal_id, data.siren)
+                flash(request, "Soutien enregistré.")
+            elif action == "retirer":
+                await desk.supports.withdraw(actor, proposal_id, data.siren)
+                flash(request, "Soutien retiré.", "info")
+            else:
+                raise NotFound("Action inconnue.", code="not_found")
         except DomainError as exc:
-            flash(request, exc.detail, "error")
-        return Redirect(f"/consultations/{slug}/voter?siren={data.siren}", status_code=303)
-
-    @post(
-        "/consultations/{slug:str}/voter/{proposal_id:int}/retirer",
-        guards=[requires(Scope.CatalogueVotesWrite)],
-    )
-    async def withdraw(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        proposal_id: FromPath[int],
-        data: URLEncodedBody[VoteForm],
-        supports: NamedDependency[SupportService],
-    ) -> Redirect:
-        try:
-            await supports.withdraw(actor_of(request), proposal_id, data.siren)
-            flash(request, "Soutien retiré.", "info")
-        except DomainError as exc:
-            flash(request, exc.detail, "error")
+            status, message = refusal(exc)
+            return await self._vote(
+                request,
+                slug,
+                desk,
+                data.siren or None,
+                errors={f"vote-{proposal_id}": message},
+                status_code=status,
+            )
         return Redirect(f"/consultations/{slug}/voter?siren={data.siren}", status_code=303)

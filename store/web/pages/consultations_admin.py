@@ -1,25 +1,30 @@
-"""Curator dashboard per consultation: contributions, supports, selections, positionings, progress."""
+"""Curator dashboard per consultation (counts, chart, exports) and the phase switch and dates."""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from catalogue.needs.phases import PHASE_LABELS, PHASE_ORDER
 from catalogue.needs.reference import CONTRIBUTION_STATE_LABELS
-from catalogue.needs.service import ConsultationService, ContributionService, RegroupementService
-from catalogue.votes.service import DeploymentService, InterestService, ResultsService, SelectionService
+from catalogue.needs.schemas import PhaseUpdate
 from store.kit.auth import Scope, actor_of, requires
-from store.kit.errors import DomainError
+from store.kit.errors import Conflict, DomainError
+from store.web.pages.consultation_forms import DESK, Desk, local_input, moment, refusal
 from store.web.rendering import flash, page
 
 CURATOR = [requires(Scope.AdminConsultationsWrite)]
 BAR_HEIGHT = 22
+
+
+class PhaseEndForm(msgspec.Struct):
+    ends_at: str = ""
 
 
 def bar_chart(rows: list[tuple[str, int]], width: int = 640) -> dict[str, Any]:
@@ -42,75 +47,114 @@ def bar_chart(rows: list[tuple[str, int]], width: int = 640) -> dict[str, Any]:
     }
 
 
+def next_phase(active: str | None) -> str | None:
+    order = [k.value for k in PHASE_ORDER]
+    if active is None:
+        return None
+    index = order.index(active)
+    return order[index + 1] if index + 1 < len(order) else None
+
+
 class ConsultationAdminPages(Controller):
     include_in_schema = False
     path = "/curation/consultations"
+    guards = CURATOR
+    dependencies = DESK
 
-    @get("/{slug:str}", guards=CURATOR)
-    async def dashboard(
+    async def _dashboard(
         self,
         request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        consultations: NamedDependency[ConsultationService],
-        contributions: NamedDependency[ContributionService],
-        regroupement: NamedDependency[RegroupementService],
-        results: NamedDependency[ResultsService],
-        selection: NamedDependency[SelectionService],
-        interests: NamedDependency[InterestService],
-        deployment: NamedDependency[DeploymentService],
+        slug: str,
+        desk: Desk,
+        *,
+        errors: dict[str, str] | None = None,
+        status_code: int = 200,
     ) -> Template:
         actor = actor_of(request)
-        consultation = await consultations.get_by_slug(slug, actor)
+        consultation = await desk.consultations.get_by_slug(slug, actor)
         cid = consultation.id
-        all_contributions = await contributions.all(actor, cid)
-        proposals = await regroupement.proposals(cid, actor)
-        tally = await results.results(actor, cid)
-        titles = {p.id: p.title for p in proposals}
-        decisions = await selection.decisions(actor, cid)
+        contributions = await desk.contributions.all(actor, cid)
+        proposals = await desk.regroupement.proposals(cid, actor)
+        tally = await desk.results.results(actor, cid)
+        decisions = await desk.selection.decisions(actor, cid)
         selected = [d.proposal_id for d in decisions if d.decision == "selected"]
-        order = [k.value for k in PHASE_ORDER]
-        active = consultation.active_phase
-        following = order[order.index(active) + 1] if active and active != order[-1] else None
+        following = next_phase(consultation.active_phase)
+        active_index = next(
+            (p.position for p in consultation.phases if p.kind == consultation.active_phase), -1
+        )
         return page(
             request,
             "pages/consultations/dashboard.html",
+            status_code=status_code,
+            tab="dashboard",
             consultation=consultation,
-            contributions=all_contributions,
-            contribution_states=Counter(c.state for c in all_contributions),
+            contributions=contributions,
+            contribution_states=Counter(c.state for c in contributions),
             state_labels=CONTRIBUTION_STATE_LABELS,
             proposals=proposals,
-            titles=titles,
+            titles={p.id: p.title for p in proposals},
             results=tally,
             chart=bar_chart([(p.title, p.supports) for p in tally.proposals[:25]]),
             decisions=decisions,
-            interests=await interests.all(actor, cid),
-            progress=await deployment.progress_of(selected),
+            interests=await desk.interests.all(actor, cid),
+            progress=await desk.deployment.progress_of(selected),
             next_phase=following,
             next_label=PHASE_LABELS.get(following or "", ""),
+            editable_phases=[p for p in consultation.phases if p.position >= active_index],
+            local_input=local_input,
+            errors=errors or {},
         )
 
-    @post("/{slug:str}/phase-suivante", guards=CURATOR)
+    @get("/{slug:str}")
+    async def dashboard(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], desk: NamedDependency[Desk]
+    ) -> Template:
+        return await self._dashboard(request, slug, desk)
+
+    @post("/{slug:str}/phase-suivante")
     async def advance(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], desk: NamedDependency[Desk]
+    ) -> Template | Redirect:
+        actor = actor_of(request)
+        view = await desk.consultations.get_by_slug(slug, actor)
+        try:
+            if view.published_at is None:
+                await desk.consultations.publish(actor, view.id)
+                flash(request, "Consultation ouverte : la collecte commence.")
+            else:
+                following = next_phase(view.active_phase)
+                if following is None:
+                    raise Conflict(
+                        "La consultation est terminée : il n'y a pas de phase suivante.",
+                        code="phase_not_next",
+                    )
+                await desk.consultations.advance(actor, view.id, following)
+                flash(request, f"Phase « {PHASE_LABELS[following]} » ouverte.")
+        except DomainError as exc:
+            status, message = refusal(exc)
+            return await self._dashboard(request, slug, desk, errors={"phase": message}, status_code=status)
+        return Redirect(f"/curation/consultations/{slug}", status_code=303)
+
+    @post("/{slug:str}/phases/{kind:str}/fin")
+    async def move_end(
         self,
         request: Request[Any, Any, Any],
         slug: FromPath[str],
-        consultations: NamedDependency[ConsultationService],
-    ) -> Redirect:
+        kind: FromPath[str],
+        data: URLEncodedBody[PhaseEndForm],
+        desk: NamedDependency[Desk],
+    ) -> Template | Redirect:
         actor = actor_of(request)
+        view = await desk.consultations.get_by_slug(slug, actor)
         try:
-            view = await consultations.get_by_slug(slug, actor)
-            if view.published_at is None:
-                await consultations.publish(actor, view.id)
-                flash(request, "Consultation ouverte : la collecte commence.")
-            else:
-                order = [k.value for k in PHASE_ORDER]
-                following = order[order.index(view.active_phase or order[0]) + 1]
-                await consultations.advance(actor, view.id, following)
-                flash(request, f"Phase « {PHASE_LABELS[following]} » ouverte.")
-        except (DomainError, IndexError) as exc:
-            flash(
-                request,
-                exc.detail if isinstance(exc, DomainError) else "La consultation est terminée.",
-                "error",
+            ends_at = moment(data.ends_at, "ends_at", "Fin de la phase")
+            await desk.consultations.update_phase(actor, view.id, kind, PhaseUpdate(ends_at=ends_at))
+        except DomainError as exc:
+            status, message = refusal(exc)
+            return await self._dashboard(
+                request, slug, desk, errors={f"phase-{kind}": message}, status_code=status
             )
+        flash(
+            request, f"Fin de la phase « {PHASE_LABELS.get(kind, kind)} » déplacée ; la phase suivante suit."
+        )
         return Redirect(f"/curation/consultations/{slug}", status_code=303)
