@@ -25,14 +25,18 @@ from catalogue.needs.schemas import (
     ProposalDraft,
 )
 from catalogue.votes.schemas import DecisionRequest, InterestRequest, MilestoneRequest, ReviewRequest
+from store.demo.data import PEOPLE
 from store.kit.auth import Actor, MandateInfo, scopes_for
 from store.kit.errors import DomainError
 from store.registry.tables import Collectivite
 from store.upstream_demo import scenario
 
 SLUG = "transformation-numerique-2021"
-CURATOR_EMAIL = "curatrice@demo.territoires-store.fr"
+CURATOR = next(person for person in PEOPLE if person.kind == "curator")
+"""The main demo's curator (``seed-demo``) runs this consultation too: one curator account for both."""
+CURATOR_EMAIL = CURATOR.email
 AGENT_EMAIL = "agent@demo.territoires-store.fr"
+"""Not a person's login: the account the replay records as author of the simulated contributions."""
 DEMO_PASSWORD = "Demo-Territoires-2021!"  # noqa: S105 - a demo login, refused in production
 
 
@@ -49,13 +53,13 @@ class Replay:
         self.now = self.now + dt.timedelta(days=days)
 
 
-async def _account(state: Any, email: str, name: str, curator: bool) -> str:
+async def _account(state: Any, email: str, name: str, curator: bool, password: str = DEMO_PASSWORD) -> str:
     found = await state.accounts.repo.get_by_email(email)
     if found is not None:
         return str(found.id)
     return str(
         await state.accounts.create_account(
-            email=email, password=DEMO_PASSWORD, display_name=name, is_curator=curator
+            email=email, password=password, display_name=name, is_curator=curator
         )
     )
 
@@ -106,7 +110,8 @@ async def seed_consultation_demo(state: Any) -> dict[str, int]:
         if c["epci_siren"]:
             members.setdefault(c["epci_siren"], []).append(c)
 
-    curator_id = await _account(state, CURATOR_EMAIL, "Curatrice (démo)", True)
+    # Created as seed-demo would create her, whichever of the two demos runs first.
+    curator_id = await _account(state, CURATOR.email, CURATOR.name, True, CURATOR.password)
     agent_id = await _account(state, AGENT_EMAIL, "Agent (démo)", False)
     curator = await state.accounts.load_actor(curator_id)
 
