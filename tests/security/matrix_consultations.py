@@ -508,7 +508,10 @@ ROWS: dict[str, Rows] = {
         everyone(404, label="not opened", curator=ALLOW, setup=draft_shared),
     ),
     # Selection, positionnement, deployment -----------------------------------------------------
-    "GET /api/v1/consultations/{consultation_id:int}/decisions": everyone(setup=in_phase("selection")),
+    "GET /api/v1/consultations/{consultation_id:int}/decisions": cases(
+        everyone(label="selection phase", setup=in_phase("selection")),
+        everyone(404, label="not opened", curator=ALLOW, setup=draft_shared),
+    ),
     "POST /api/v1/consultations/{consultation_id:int}/proposals/{proposal_id:int}/decision": only(
         "curator",
         setup=in_phase("selection", proposal_id=lambda b: b.proposals[1]),
