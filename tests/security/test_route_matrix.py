@@ -2,11 +2,11 @@
 
 HOW TO ADD A ROUTE (the test fails until you do)
 ------------------------------------------------
-Add one entry to ``MATRIX`` below — or to the rows of its domain, ``matrix_catalogue.py``
-(registry, publishers, listings, curation and their pages) or ``matrix_consultations.py``
-(consultations and votes, API and pages), both merged into ``MATRIX`` — keyed
-``"METHOD /path/{param:type}"`` exactly as Litestar lists it (the failure message prints the
-missing keys). Pick a constructor (tests/security/matrix.py):
+Add one entry to ``MATRIX`` below, or to the rows of its domain that ``MATRIX`` merges:
+``matrix_catalogue.py`` (registry, publishers, listings, curation and their pages) or
+``matrix_consultations.py`` (consultations and votes, API and pages; the consultations they act on
+come from ``consultation_world.py``). Key it ``"METHOD /path/{param:type}"`` exactly as Litestar
+lists it (the failure message prints the missing keys). Pick a constructor (``matrix.py``):
 
     everyone()                          public: every persona gets a 2xx/3xx
     signed_in()                         anonymous 401, every account 2xx/3xx
