@@ -1,6 +1,6 @@
 # Territoires Store — two commands do everything: `make run` and `make test`.
 #
-#   make run    install (Python + DSFR), migrate, import the registry, seed the demo, serve on :8000
+#   make run    install (Python + DSFR), migrate, import the registry, seed the demos, serve on :8000
 #   make test   the whole suite on SQLite (with the browser tests), then again on PostgreSQL
 #   make lint   ruff, ruff format --check, mypy, import-linter
 #
@@ -23,6 +23,7 @@ DATABASE_URL := $(or $(TS_DATABASE_URL),sqlite:///var/territoires.sqlite3)
 STAMPS := $(DATA_DIR)/.stamps/$(shell printf '%s' '$(DATABASE_URL)' | cksum | cut -d' ' -f1)
 REGISTRY_INPUTS := $(shell find store/registry -type f -not -path '*__pycache__*' 2>/dev/null)
 DEMO_INPUTS := $(shell find store/demo catalogue -type f -not -path '*__pycache__*' 2>/dev/null)
+CONSULTATION_INPUTS := $(shell find store/upstream_demo store/demo/data.py -type f -not -path '*__pycache__*' 2>/dev/null)
 NPM_DIRS := . $(wildcard tools/meilisearch)
 
 # What this tree's CLI offers (evaluated when a recipe needs it, after the install).
@@ -61,9 +62,9 @@ front-deps:
 migrate: python-deps
 	$(PY) -m store migrate
 
-# The registry (full millésime) and the demo catalogue. Each runs only if its command exists yet
-# in this tree (they are optional until their branches land), and only once per database.
-data: migrate $(STAMPS)/registry $(STAMPS)/demo
+# The registry (full millésime), the demo catalogue and the demo consultation. Each runs only if its
+# command exists in this tree, and only once per database (the commands are idempotent anyway).
+data: migrate $(STAMPS)/registry $(STAMPS)/demo $(STAMPS)/consultation
 
 $(STAMPS)/registry: $(REGISTRY_INPUTS) | python-deps
 	@mkdir -p $(@D)
@@ -76,6 +77,13 @@ $(STAMPS)/demo: $(DEMO_INPUTS) $(STAMPS)/registry | python-deps
 	@if [ -n "$(call has_command,seed-demo)" ]; then \
 	  $(PY) -m store seed-demo 2>&1 | tee $(STAMPS)/demo.log && touch $@; \
 	else echo "(seed-demo indisponible dans cette version : pas de catalogue de démonstration)"; fi
+
+# The consultation replay (every phase with data); its curator is seed-demo's, hence the order.
+$(STAMPS)/consultation: $(CONSULTATION_INPUTS) $(STAMPS)/demo | python-deps
+	@mkdir -p $(@D)
+	@if [ -n "$(call has_command,seed-consultation)" ]; then \
+	  $(PY) -m store seed-consultation && touch $@; \
+	else echo "(seed-consultation indisponible dans cette version : pas de consultation de démonstration)"; fi
 
 banner:
 	@echo

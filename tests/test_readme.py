@@ -40,3 +40,15 @@ def test_every_setting_is_in_the_readme_with_its_default() -> None:
 def test_the_readme_links_the_architecture_document() -> None:
     assert "(docs/architecture.md)" in README.read_text()
     assert (README.parent / "docs" / "architecture.md").is_file()
+
+
+def test_the_readme_lists_the_demo_accounts_with_their_passwords() -> None:
+    from store.demo.commands import MAIN_DEVELOPER
+    from store.demo.data import PEOPLE, publishers
+
+    text = README.read_text()
+    developer = next(p.person() for p in publishers() if p.developer == MAIN_DEVELOPER)
+    for person in (*PEOPLE, developer):
+        row = re.search(rf"^\|[^|\n]*\|\s*`{re.escape(person.email)}`\s*\|\s*`([^`]+)`\s*\|$", text, re.M)
+        assert row, f"README: no row for the demo account {person.email}"
+        assert row[1] == person.password, f"README: wrong password for {person.email}"

@@ -114,6 +114,14 @@ class ListingService:
             review_note=listing.review_note if insider else None,
         )
 
+    async def for_editor(self, actor: Actor, slug: str) -> ListingView:
+        """A listing opened in the publishers' editor: only for the members of its publisher and for
+        curators; 404 for everyone else, even when it is published (its public page is elsewhere)."""
+        listing = await self.get(actor, slug)
+        if not roles_of(actor, listing):
+            raise _not_found()
+        return listing
+
     async def mine(self, actor: Actor) -> list[ListingSummary]:
         """Every listing of every publisher the actor speaks for, whatever its state."""
         require_actor(actor)

@@ -235,7 +235,9 @@ class ConsultationController(Controller):
         contributions: NamedDependency[ContributionService],
     ) -> ContributionView:
         """Modifie un brouillon de sa collectivité."""
-        return _same(await contributions.update(actor_of(request), contribution_id, data), consultation_id)
+        actor = actor_of(request)
+        _same(await contributions.get(actor, contribution_id), consultation_id)  # before writing
+        return await contributions.update(actor, contribution_id, data)
 
     @post(
         "/{consultation_id:int}/contributions/{contribution_id:int}/publish",
@@ -251,7 +253,9 @@ class ConsultationController(Controller):
         contributions: NamedDependency[ContributionService],
     ) -> ContributionView:
         """Dépose un brouillon."""
-        return _same(await contributions.publish(actor_of(request), contribution_id), consultation_id)
+        actor = actor_of(request)
+        _same(await contributions.get(actor, contribution_id), consultation_id)  # before writing
+        return await contributions.publish(actor, contribution_id)
 
     @post(
         "/{consultation_id:int}/contributions/{contribution_id:int}/split",

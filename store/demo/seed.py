@@ -22,7 +22,7 @@ from store.demo.data import (
     services,
 )
 from store.kit.auth import Actor
-from store.kit.errors import NotFound
+from store.kit.errors import Forbidden, NotFound
 from store.registry.publishers import PublisherCreate
 from store.registry.repository import RegistryRepository
 
@@ -125,6 +125,10 @@ async def _ensure_listing(
 
 
 async def seed_demo(state: Any) -> SeedReport:
+    if state.settings.env == "prod":
+        raise Forbidden(
+            "La démonstration ne s'installe pas en production (TS_ENV=prod).", code="demo_in_prod"
+        )
     everyone = await _resolve_people()
     report = SeedReport()
     for publisher in publishers():

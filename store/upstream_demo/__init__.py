@@ -10,7 +10,7 @@ its contributions waiting, so that every form can be tried in the browser, phase
 
 Demo accounts (all with the password ``Demo-Territoires-2021!``, printed by the command):
 
-- ``curatrice@demo.territoires-store.fr``: ANCT curator (dashboard, regroupement, sélection,
+- the main demo's curator (``seed-demo``): ANCT curator (dashboard, regroupement, sélection,
   positionnements, déploiement);
 - ``agent.<SIREN>@demo.territoires-store.fr``: the agent of each acting collectivité, with a
   mandate for it and a signing delegation (its contributions, supports and positionings);
@@ -136,8 +136,8 @@ def register(cli: click.Group) -> None:
     def seed_consultation(ctx: click.Context, all_accounts: bool) -> None:
         """Rejoue une consultation de démonstration (façon 2021) : chaque phase a ses données.
 
-        Crée aussi les comptes de démonstration (mot de passe commun : Demo-Territoires-2021!) :
-        curatrice@demo.territoires-store.fr, agent.<SIREN>@demo.territoires-store.fr pour chaque
+        Réutilise la curatrice de « seed-demo » et crée les comptes des collectivités (mot de passe
+        commun : Demo-Territoires-2021!) : agent.<SIREN>@demo.territoires-store.fr pour chaque
         collectivité qui agit, agent.mutualise@demo.territoires-store.fr pour un EPCI et deux communes.
         """
         from store.cli import console, run_with_state, settings_from

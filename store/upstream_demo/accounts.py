@@ -19,10 +19,13 @@ import msgspec
 
 from store.accounts.passwords import Passwords
 from store.accounts.service import AccountService
+from store.demo.data import PEOPLE
 from store.kit.auth import Actor
 
 DOMAIN = "demo.territoires-store.fr"
-CURATOR_EMAIL = f"curatrice@{DOMAIN}"
+CURATOR = next(person for person in PEOPLE if person.kind == "curator")
+"""The main demo's curator (``seed-demo``) runs the consultations too: one curator for both demos."""
+CURATOR_EMAIL = CURATOR.email
 GROUPEMENT_EMAIL = f"agent.mutualise@{DOMAIN}"
 DEMO_PASSWORD = "Demo-Territoires-2021!"  # noqa: S105 - a demo login, refused in production
 DELEGATION = "Arrêté de délégation de signature (démonstration)"
@@ -66,12 +69,14 @@ class DemoAccounts:
         self.accounts.passwords = _HashedOnce(live.passwords) if hash_once else live.passwords
         self.made: list[DemoAccount] = []
 
-    async def _account(self, email: str, name: str, *, curator: bool = False) -> str:
+    async def _account(
+        self, email: str, name: str, *, curator: bool = False, password: str = DEMO_PASSWORD
+    ) -> str:
         found = await self.accounts.repo.get_by_email(email)
         if found is not None:
             return str(found.id)
         return await self.accounts.create_account(
-            email=email, password=DEMO_PASSWORD, display_name=name, is_curator=curator
+            email=email, password=password, display_name=name, is_curator=curator
         )
 
     async def _mandate(self, account_id: str, email: str, row: dict[str, Any], *, can_sign: bool) -> None:
@@ -88,7 +93,7 @@ class DemoAccounts:
             )
 
     async def curator(self) -> Actor:
-        account_id = await self._account(CURATOR_EMAIL, "Curatrice ANCT (démo)", curator=True)
+        account_id = await self._account(CURATOR_EMAIL, CURATOR.name, curator=True, password=CURATOR.password)
         self.made.append(DemoAccount(CURATOR_EMAIL, "curatrice de l'ANCT (tableau de bord, regroupement…)"))
         return await self.accounts.load_actor(account_id)
 

@@ -19,6 +19,7 @@ from store.upstream_demo import (
     SLUG,
     seed_consultation_demo,
 )
+from store.upstream_demo.accounts import CURATOR
 from tests.support.consultations import THEME, form_post, shown
 from tests.support.people import csrf_headers
 
@@ -77,9 +78,10 @@ async def test_demo_replays_every_phase_through_mandated_accounts_once(client, s
 
 
 async def login(client, email: str) -> None:
+    password = CURATOR.password if email == CURATOR_EMAIL else DEMO_PASSWORD
     headers = {**HTML, **(await csrf_headers(client))}
     response = await client.post(
-        "/connexion", data={"email": email, "password": DEMO_PASSWORD, "next": "/"}, headers=headers
+        "/connexion", data={"email": email, "password": password, "next": "/"}, headers=headers
     )
     assert response.status_code == 303, response.text
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 
 from store.kit.auth import Scope
-from tests.support.consultations import AMBERIEU, BOURG, THEME, ready_to_vote
+from tests.support.consultations import (
+    AMBERIEU,
+    BOURG,
+    CA_BOURG,
+    THEME,
+    agent_actor,
+    contribute,
+    curator_actor,
+    open_consultation,
+    ready_to_vote,
+)
 from tests.support.people import csrf_headers, make_account, make_agent, sign_in
 
 CURATOR_ONLY = [
@@ -116,3 +126,37 @@ def test_every_consultation_route_declares_its_guard(app) -> None:
                 )
                 checked += 1
     assert checked >= 12
+
+
+async def test_a_groupement_draft_stays_its_own_until_deposited(client, state) -> None:
+    """A draft written by an EPCI on behalf of a member commune is neither the commune's to read nor
+    the curators' to list: it appears once the EPCI deposits it."""
+    curator = await curator_actor(state)
+    cid = await open_consultation(state, curator)
+    epci = await agent_actor(state, "dgs@ca-bourg.fr", CA_BOURG)
+    draft = await contribute(
+        state, epci, cid, CA_BOURG, "Brouillon commun", on_behalf_of=[BOURG], publish=False
+    )
+    commune = await agent_actor(state, "agent@bourg.fr", BOURG)
+    assert await state.contributions.mine(commune, cid) == []
+    assert await state.contributions.all(curator, cid, "draft") == []
+    assert [c.id for c in await state.contributions.mine(epci, cid)] == [draft]
+    await state.contributions.publish(epci, draft)
+    assert [c.id for c in await state.contributions.mine(commune, cid)] == [draft]
+
+
+async def test_a_contribution_under_another_consultation_is_not_written(client, state) -> None:
+    curator = await curator_actor(state)
+    cid = await open_consultation(state, curator)
+    agent = await make_agent(state, "agent@bourg.fr", BOURG)
+    draft = await contribute(
+        state, await state.accounts.load_actor(agent.account_id), cid, BOURG, "Mon brouillon", publish=False
+    )
+    await sign_in(client, agent)
+    headers = await csrf_headers(client)
+    url = f"/api/v1/consultations/{cid + 1000}/contributions/{draft}"
+    response = await client.patch(url, json={"title": "Autre titre"}, headers=headers)
+    assert response.status_code == 404
+    assert (await client.post(url + "/publish", headers=headers)).status_code == 404
+    kept = await state.contributions.get(await state.accounts.load_actor(agent.account_id), draft)
+    assert (kept.title, kept.state) == ("Mon brouillon", "draft")

@@ -2,13 +2,18 @@
 
 HOW TO ADD A ROUTE (the test fails until you do)
 ------------------------------------------------
-Add one entry to ``MATRIX`` below, keyed ``"METHOD /path/{param:type}"`` exactly as Litestar lists
-it (the failure message prints the missing keys). Pick a constructor:
+Add one entry to ``MATRIX`` below, or to the rows of its domain that ``MATRIX`` merges:
+``matrix_catalogue.py`` (registry, publishers, listings, curation and their pages) or
+``matrix_consultations.py`` (consultations and votes, API and pages; the consultations they act on
+come from ``consultation_world.py``). Key it ``"METHOD /path/{param:type}"`` exactly as Litestar
+lists it (the failure message prints the missing keys). Pick a constructor (``matrix.py``):
 
     everyone()                          public: every persona gets a 2xx/3xx
     signed_in()                         anonymous 401, every account 2xx/3xx
     only("curator")                     anonymous 401, curator 2xx/3xx, everybody else 403
     only("agent", "curator", others=DENY)   ownership: the non-owners get 403 or 404
+    cases(row, row, …)                  several rows for one route, each with a ``label``: the same
+                                        route on a draft and on a published listing, say
 
 Personas (tests/support/routes.py): ``anonymous``; ``agent`` acts for collectivité A
 (``world.collectivite_a``) and ``other_agent`` for collectivité B; ``publisher`` speaks for publisher
@@ -18,14 +23,20 @@ The *owners* are ``agent`` and ``publisher``: whatever ``setup`` creates belongs
 Options of every constructor (all optional):
 
     params={"siren": "210100533"}       path parameters; a value may be ``lambda world: ...``
-    setup=async_fn                      ``async def make(world) -> dict`` run before each persona's
-                                        call; creates the owners' resource through the services
-                                        (``world.state.<service>``, ``await world.actor("publisher")``)
-                                        and returns more params, e.g. ``{"slug": ...}``
-    json={...} / form={...}             request body (or ``lambda world: {...}``)
+    setup=async_fn                      ``async def make(world) -> dict`` creates the owners' object
+                                        through the services (``world.state.<service>``,
+                                        ``await world.actor("publisher")``) and returns more params,
+                                        e.g. ``{"slug": ...}``. It runs before the first persona's
+                                        call, and again after a call with an unsafe method succeeded
+                                        (the object may be consumed: approved, voted…). Objects that
+                                        several rows can share are built once: ``world.once(key, fn)``
+    json={...} / form={...} / query={...}   request body or query string; a callable gets
+                                        ``(world)`` or ``(world, params)``
     optional=True                       the route may be absent (e.g. /dsfr without npm assets)
     check=fn                            ``fn(role, response, world)`` asserts on what came back, e.g.
-                                        that a list holds only the caller's own items
+                                        that a list holds only the caller's own items; it may be
+                                        ``async`` to look in the database (``world.params`` holds
+                                        the call's path parameters)
     <role>=expectation                  override one persona, e.g. ``curator=ALLOW``
 
 Expectations: ``ALLOW`` (status < 400), ``DENY`` (403 or 404), or an exact status (401, 403, 404, …).
@@ -35,71 +46,31 @@ Example, a publisher's own draft listing that curators may also read:
 
 Whatever the expectation, a 5xx always fails. Unsafe methods carry the CSRF header, so a 403 here
 is the guard or the service speaking, not the CSRF check.
+
+Speed: one app and one world (six personas) serve the whole module, and the database is emptied
+once at the end; every setup therefore makes objects with unique names (``world.unique(prefix)``,
+``world.new_siren()``) and must not change what another row relies on (mandates, say).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+import re
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from litestar import Litestar
 
-from store.app import create_app
+from store.app import all_tables, create_app
 from store.kit.settings import Settings
-from tests.support.people import PASSWORD
-from tests.support.routes import (
-    ROLES,
-    Body,
-    Setup,
-    World,
-    app_routes,
-    build_world,
-    declared_access,
-    fill_path,
-    resolve,
-)
-
-ALLOW = "allow"
-DENY = "deny"
-Expectation = str | int
-Check = Callable[[str, httpx.Response, World], None]
-
-
-@dataclass(frozen=True)
-class Row:
-    expect: Mapping[str, Expectation]
-    params: Mapping[str, Any] = field(default_factory=dict)
-    setup: Setup | None = None
-    json: Body = None
-    form: Body = None
-    optional: bool = False
-    check: Check | None = None
-
-
-def _row(base: Mapping[str, Expectation], overrides: dict[str, Any]) -> Row:
-    expect = dict(base)
-    for role in ROLES:
-        if role in overrides:
-            expect[role] = overrides.pop(role)
-    return Row(expect=expect, **overrides)
-
-
-def everyone(expectation: Expectation = ALLOW, **options: Any) -> Row:
-    return _row(dict.fromkeys(ROLES, expectation), options)
-
-
-def signed_in(**options: Any) -> Row:
-    return _row({**dict.fromkeys(ROLES, ALLOW), "anonymous": 401}, options)
-
-
-def only(*allowed: str, others: Expectation = 403, **options: Any) -> Row:
-    unknown = set(allowed) - set(ROLES)
-    assert not unknown, f"unknown personas {unknown}"
-    expect = {role: (ALLOW if role in allowed else others) for role in ROLES}
-    return _row({**expect, "anonymous": 401}, options)
+from tests.security.matrix import ALLOW, DENY, Row, Rows, everyone, only, rows_of, run_row, signed_in
+from tests.security.matrix_catalogue import ROWS as CATALOGUE_ROWS
+from tests.security.matrix_consultations import ROWS as CONSULTATION_ROWS
+from tests.support import db as test_db
+from tests.support.people import PASSWORD, make_account
+from tests.support.routes import ROLES, World, app_routes, build_world, declared_access
 
 
 async def agent_token(world: World) -> dict[str, str]:
@@ -111,6 +82,19 @@ async def agent_token(world: World) -> dict[str, str]:
     return {"token_id": created.details.id}
 
 
+def own_tokens_only(role: str, response: httpx.Response, world: World) -> None:
+    if role != "anonymous":
+        ids = {token["id"] for token in response.json()}
+        assert (world.params["token_id"] in ids) == (role == "agent")
+
+
+async def newcomer(world: World) -> dict[str, str]:
+    """An account without any mandate yet (granting one to a persona would change the world)."""
+    email = f"{world.unique('nouvel-agent')}@bourg.example.fr"
+    await make_account(world.state, email)
+    return {"email": email}
+
+
 def _is_self(role: str, response: httpx.Response, world: World) -> None:
     if role != "anonymous":
         assert response.json()["email"] == world.people[role].email
@@ -120,7 +104,7 @@ def login_body(world: World) -> dict[str, str]:
     return {"email": world.people["agent"].email, "password": PASSWORD}
 
 
-MATRIX: dict[str, Row] = {
+MATRIX: dict[str, Rows] = {
     # Operations --------------------------------------------------------------------------------
     "GET /health": everyone(),
     "GET /ready": everyone(),
@@ -139,13 +123,14 @@ MATRIX: dict[str, Row] = {
     "POST /api/v1/auth/login": everyone(json=login_body),
     "POST /api/v1/auth/logout": everyone(),
     "GET /api/v1/me": signed_in(check=lambda role, r, w: _is_self(role, r, w)),
-    "GET /api/v1/me/tokens": signed_in(),
+    "GET /api/v1/me/tokens": signed_in(setup=agent_token, check=own_tokens_only),
     "POST /api/v1/me/tokens": signed_in(json={"name": "ci", "scopes": ["account:self:read"]}),
     "DELETE /api/v1/me/tokens/{token_id:str}": only("agent", others=404, setup=agent_token),
     "POST /api/v1/mandates": only(
         "curator",
-        json=lambda w: {
-            "account_email": w.people["other_agent"].email,
+        setup=newcomer,
+        json=lambda w, p: {
+            "account_email": p["email"],
             "kind": "collectivite",
             "siren": w.collectivite_a,
             "role": "agent",
@@ -156,6 +141,8 @@ MATRIX: dict[str, Row] = {
     "GET /connexion": everyone(),
     "POST /connexion": everyone(form=login_body),
     "POST /deconnexion": everyone(),
+    **CATALOGUE_ROWS,
+    **CONSULTATION_ROWS,
 }
 
 
@@ -184,7 +171,11 @@ def test_every_route_declares_its_access(declared_routes: dict[str, Any]) -> Non
 
 def test_every_route_has_a_row_in_the_matrix(declared_routes: dict[str, Any]) -> None:
     missing = sorted(set(declared_routes) - set(MATRIX))
-    stale = sorted(key for key in set(MATRIX) - set(declared_routes) if not MATRIX[key].optional)
+    stale = sorted(
+        key
+        for key in set(MATRIX) - set(declared_routes)
+        if not all(row.optional for row in rows_of(MATRIX[key]))
+    )
     assert not missing, "add a row to MATRIX in tests/security/test_route_matrix.py for: " + ", ".join(
         missing
     )
@@ -195,57 +186,54 @@ def test_public_rows_match_public_routes(declared_routes: dict[str, Any]) -> Non
     """A route the table calls public must be declared public, and the reverse (no accidental 401)."""
     wrong = []
     for key, handler in declared_routes.items():
-        row = MATRIX.get(key)
-        if row is None:
-            continue
-        table_public = row.expect["anonymous"] != 401
         declared = declared_access(handler)
-        if table_public != (declared == "public"):
-            wrong.append(f"{key}: table says anonymous → {row.expect['anonymous']}, route says {declared}")
+        for row in rows_of(MATRIX.get(key, ())):
+            table_public = row.expect["anonymous"] != 401
+            if table_public != (declared == "public"):
+                said = row.expect["anonymous"]
+                wrong.append(f"{key} {row.label}: table says anonymous → {said}, route says {declared}")
     assert not wrong, wrong
 
 
-def _matches(expectation: Expectation, status: int) -> bool:
-    if expectation == ALLOW:
-        return status < 400
-    if expectation == DENY:
-        return status in (403, 404)
-    return status == expectation
+@pytest.fixture(scope="module")
+async def matrix_app(migrated: Settings) -> AsyncIterator[Litestar]:
+    """One app for the whole matrix (building one per route would cost most of its run time)."""
+    application = create_app(migrated)
+    yield application
+    db = application.state.db
+    await db.start()
+    await test_db.empty_tables(db, all_tables())
+    await db.stop()
 
 
-@pytest.mark.parametrize("key", sorted(MATRIX))
-async def test_route_as_every_persona(key: str, state, client) -> None:
-    row = MATRIX[key]
-    if key not in _live_routes(client):
-        assert row.optional, f"{key} is in MATRIX but not served"
+@pytest.fixture(scope="module")
+async def world(matrix_app: Litestar) -> AsyncIterator[World]:
+    for hook in matrix_app.on_startup:
+        await hook()
+    try:
+        transport = httpx.ASGITransport(app=matrix_app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as http:
+            http.app = matrix_app  # type: ignore[attr-defined]
+            yield await build_world(matrix_app.state, http)
+    finally:
+        for hook in matrix_app.on_shutdown:
+            await hook()
+
+
+def short_id(key: str) -> str:
+    """``POST /api/v1/consultations/{consultation_id}/…`` without the converters (ids over 100
+    characters would become ``key0``)."""
+    return re.sub(r":\w+\}", "}", key)
+
+
+@pytest.mark.parametrize("key", sorted(MATRIX), ids=short_id)
+async def test_route_as_every_persona(key: str, world: World) -> None:
+    rows = rows_of(MATRIX[key])
+    if key not in app_routes(world.client.app):  # type: ignore[attr-defined]
+        assert all(row.optional for row in rows), f"{key} is in MATRIX but not served"
         pytest.skip(f"{key}: route absent in this setup (optional)")
-    method, template = key.split(" ", 1)
-    world = await build_world(state, client)
-    failures = []
-    for role in ROLES:
-        params = {name: resolve(value, world) for name, value in row.params.items()}
-        if row.setup is not None:
-            params.update(await row.setup(world))
-        headers = await world.as_role(role)
-        request: dict[str, Any] = {"headers": headers}
-        if row.json is not None:
-            request["json"] = resolve(row.json, world)
-        if row.form is not None:
-            request["data"] = resolve(row.form, world)
-        response = await client.request(method, fill_path(template, params), **request)
-        expected = row.expect[role]
-        if response.status_code >= 500 or not _matches(expected, response.status_code):
-            failures.append(f"{role}: expected {expected}, got {response.status_code} {response.text[:200]}")
-        elif row.check is not None:
-            try:
-                row.check(role, response, world)
-            except AssertionError as exc:
-                failures.append(f"{role}: check failed: {exc}")
-    assert not failures, f"{key}\n  " + "\n  ".join(failures)
-
-
-def _live_routes(client) -> set[str]:  # type: ignore[no-untyped-def]
-    return set(app_routes(client.app))
+    failures = [failure for row in rows for failure in await run_row(key, row, world)]
+    assert not failures, "\n  ".join(failures)
 
 
 def test_matrix_helpers_describe_what_they_say() -> None:
@@ -257,5 +245,8 @@ def test_matrix_helpers_describe_what_they_say() -> None:
         "other_publisher": 403,
         "curator": ALLOW,
     }
-    assert replace(signed_in(), optional=True).expect["anonymous"] == 401
+    assert only("agent", others=DENY).expect["other_agent"] == DENY
+    assert signed_in(optional=True).expect["anonymous"] == 401
     assert everyone(curator=404).expect["curator"] == 404
+    assert set(ROLES) == set(everyone().expect)
+    assert isinstance(everyone(), Row)

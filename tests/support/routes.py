@@ -6,6 +6,8 @@ Used by tests/security/test_route_matrix.py and tests/security/test_bad_input.py
 
 from __future__ import annotations
 
+import inspect
+import itertools
 import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from litestar.handlers import BaseRouteHandler
 from litestar.routes import ASGIRoute, HTTPRoute
 
 from store.kit.auth import Requires
+from store.registry.siren import luhn_valid
 from tests.support.people import (
     Persona,
     csrf_headers,
@@ -76,12 +79,12 @@ def declared_access(handler: BaseRouteHandler) -> str | None:
 _PARAM = re.compile(r"\{(\w+)(?::[^}]*)?\}")
 
 
-def fill_path(template: str, params: Mapping[str, str]) -> str:
+def fill_path(template: str, params: Mapping[str, Any]) -> str:
     def value(match: re.Match[str]) -> str:
         name = match[1]
         if name not in params:
             raise KeyError(f"{template}: the table row must give params[{name!r}]")
-        return params[name]
+        return str(params[name])
 
     return _PARAM.sub(value, template)
 
@@ -97,6 +100,26 @@ class World:
     collectivite_b: str = COLLECTIVITE_B
     publisher_a: str = PUBLISHER_A
     publisher_b: str = PUBLISHER_B
+    cache: dict[str, Any] = field(default_factory=dict)
+    """Objects that rows share (a consultation in its vote phase…), built once by their setup."""
+    params: dict[str, Any] = field(default_factory=dict)
+    """The path parameters of the call being made (for checks that look at the object after it)."""
+    _serial: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def unique(self, prefix: str) -> str:
+        """``prefix-<n>``: a slug or name no other row of this world has used."""
+        return f"{prefix}-{next(self._serial)}"
+
+    def new_siren(self) -> str:
+        """A SIREN that passes the Luhn check and belongs to no organisation yet."""
+        body = f"7{next(self._serial):07d}"
+        return next(body + last for last in "0123456789" if luhn_valid(body + last))
+
+    async def once(self, key: str, build: Callable[[], Awaitable[Any]]) -> Any:
+        """``build()`` the first time ``key`` is asked for, the same object afterwards."""
+        if key not in self.cache:
+            self.cache[key] = await build()
+        return self.cache[key]
 
     async def actor(self, role: str) -> Any:
         """The ``Actor`` of a persona, to call services directly in a row's ``setup``."""
@@ -133,12 +156,17 @@ async def build_world(state: Any, client: httpx.AsyncClient) -> World:
     return world
 
 
-Setup = Callable[[World], Awaitable[Mapping[str, str]]]
-Body = Any  # a JSON value, or a callable (world) -> JSON value
+Setup = Callable[[World], Awaitable[Mapping[str, Any]]]
+Body = Any  # a JSON value, or a callable (world) or (world, params) -> JSON value
 
 
-def resolve(value: Any, world: World) -> Any:
-    return value(world) if callable(value) else value
+def resolve(value: Any, world: World, params: Mapping[str, Any] | None = None) -> Any:
+    """A value, or what a callable makes of the world (and of the row's params, if it takes them)."""
+    if not callable(value):
+        return value
+    if len(inspect.signature(value).parameters) >= 2:
+        return value(world, params or {})
+    return value(world)
 
 
 def iter_templates(app: Litestar) -> Iterator[tuple[str, str, BaseRouteHandler]]:

@@ -158,3 +158,23 @@ async def test_another_publishers_draft_is_404(client, state) -> None:
     response = await client.post("/editeur/services/conseil-municipal-en-ligne", data=form(), headers=headers)
     assert response.status_code == 404
     assert "conseil-municipal-en-ligne" not in (await client.get("/editeur/services", headers=HTML)).text
+
+
+async def test_another_publishers_listing_is_not_in_my_editor(client, state) -> None:
+    """Even published (its public page is /services/…), another publisher's listing opens no editor,
+    and its buttons answer 404/403 instead of a message on a page one cannot open."""
+    cast = await make_cast(state)
+    slug = await create_listing(state, cast, "conseil-municipal-en-ligne")
+    await as_(client, cast.dev_b)
+    headers = {**HTML, **await csrf_headers(client)}
+    assert (await client.post(f"/editeur/services/{slug}/soumettre", headers=headers)).status_code == 404
+    dev_a, curator = await cast.actor(state, "dev_a"), await cast.actor(state, "curator")
+    await state.listings.transition(dev_a, slug, Action.submit)
+    await state.listings.transition(curator, slug, Action.approve)
+    assert (await client.get(f"/editeur/services/{slug}", headers=HTML)).status_code == 404
+    assert (await client.post(f"/editeur/services/{slug}", data=form(), headers=headers)).status_code == 404
+    response = await client.post(f"/editeur/services/{slug}/retirer", data={"reason": "x"}, headers=headers)
+    assert response.status_code == 403
+    assert (await state.listings.get(curator, slug)).state == "published"
+    await as_(client, cast.dev_a)
+    assert (await client.get(f"/editeur/services/{slug}", headers=HTML)).status_code == 200

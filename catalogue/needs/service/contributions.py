@@ -96,15 +96,18 @@ class ContributionService:
         """What the actor's collectivités contributed, or what was contributed on their behalf."""
         require_actor(actor)
         await self._facts(consultation_id)
-        rows = await self.repo.contributions(consultation_id, sirens=actor.collectivite_sirens())
-        return await self.views(rows)
+        sirens = actor.collectivite_sirens()
+        rows = await self.repo.contributions(consultation_id, sirens=sirens)
+        # A draft stays its author collectivité's, even when written on behalf of others (as _owned).
+        return await self.views([r for r in rows if r["state"] != "draft" or r["collectivite"] in sirens])
 
     async def all(
         self, actor: Actor, consultation_id: int, state: str | None = None
     ) -> list[ContributionView]:
         require_curator(actor)
         rows = await self.repo.contributions(consultation_id, states=[state] if state else None)
-        return await self.views([r for r in rows if r["state"] != "draft" or state == "draft"])
+        # Drafts are the collectivité's until deposited: curators never list them (as _owned).
+        return await self.views([r for r in rows if r["state"] != "draft"])
 
     async def get(self, actor: Actor, contribution_id: int) -> ContributionView:
         row = await self._owned(actor, contribution_id)

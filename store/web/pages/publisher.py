@@ -46,6 +46,13 @@ async def _form_page(
     )
 
 
+def _refuse_outsiders(exc: DomainError) -> None:
+    """A listing that is not the caller's answers 404/403 (an error page), not a message on a page
+    they cannot open; a refusal on their own listing (wrong state…) is shown as a message."""
+    if exc.status in (401, 403, 404):
+        raise exc
+
+
 class PublisherPages(Controller):
     path = "/editeur/services"
     include_in_schema = False
@@ -101,7 +108,7 @@ class PublisherPages(Controller):
     async def edit(
         self, request: Request[Any, Any, Any], slug: FromPath[str], listings: NamedDependency[ListingService]
     ) -> Template:
-        listing = await listings.get(actor_of(request), slug)
+        listing = await listings.for_editor(actor_of(request), slug)
         return await _form_page(request, listings, form_from_listing(listing), listing=listing)
 
     @post("/{slug:str}")
@@ -109,7 +116,7 @@ class PublisherPages(Controller):
         self, request: Request[Any, Any, Any], slug: FromPath[str], listings: NamedDependency[ListingService]
     ) -> Template | Redirect:
         actor = actor_of(request)
-        listing = await listings.get(actor, slug)
+        listing = await listings.for_editor(actor, slug)
         form = read_form(await request.form(), creating=False)
         form.values["slug"] = listing.slug
         data = to_struct(form, creating=False)
@@ -136,6 +143,7 @@ class PublisherPages(Controller):
         try:
             await listings.transition(actor_of(request), slug, Action.submit)
         except DomainError as exc:
+            _refuse_outsiders(exc)
             flash(request, exc.detail, "error")
         else:
             flash(request, "Service soumis : l'équipe de l'ANCT va l'examiner.")
@@ -151,6 +159,7 @@ class PublisherPages(Controller):
                 actor_of(request), slug, Action.retire, str(raw.get("reason", "") or "")
             )
         except DomainError as exc:
+            _refuse_outsiders(exc)
             flash(request, exc.detail, "error")
             return Redirect(f"/editeur/services/{slug}", status_code=303)
         flash(request, "Service retiré du catalogue.", "info")
