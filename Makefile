@@ -31,7 +31,7 @@ CLI_HELP = $(shell $(PY) -m store --help 2>/dev/null)
 has_command = $(filter $(1),$(CLI_HELP))
 
 PYTEST := $(BIN)/pytest
-PYTEST_ARGS ?= -q
+PYTEST_ARGS ?= -q -n 2
 
 .PHONY: install python-deps front-deps run data banner serve test test-sqlite test-postgres lint migrate clean
 
