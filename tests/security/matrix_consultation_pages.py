@@ -260,8 +260,22 @@ ROWS: dict[str, Rows] = {
             form=A,
         ),
     ),
-    "GET /consultations/{slug:str}/positionnement": only(
-        "agent", "other_agent", "curator", setup=in_phase("positionnement"), check=own_positionings_only
+    "GET /consultations/{slug:str}/positionnement": cases(
+        only(
+            "agent",
+            "other_agent",
+            "curator",
+            label="the caller's own collectivité",
+            setup=in_phase("positionnement"),
+            check=own_positionings_only,
+        ),
+        only(
+            "agent",
+            label="A's positionings asked for",
+            setup=in_phase("positionnement"),
+            query=A,
+            check=own_positionings_only,
+        ),
     ),
     "POST /consultations/{slug:str}/positionnement/{proposal_id:int}": only(
         "agent",

@@ -112,6 +112,11 @@ async def registered(world: World) -> dict[str, Any]:
     return {"plugin_id": await new_plugin(world)}
 
 
+async def unregistered(world: World) -> dict[str, Any]:
+    """Setup: a plugin id nobody has taken yet (its first upload registers it)."""
+    return {"plugin_id": world.unique("greffon-inconnu")}
+
+
 def release_file(world: World, params: dict[str, Any]) -> dict[str, Any]:
     return {"archive": ("release.zip", archive(params["plugin_id"]), ZIP)}
 
@@ -150,6 +155,13 @@ ROWS: dict[str, Rows] = {
     "POST " + API + "/releases": cases(
         only("publisher", label="first release of A's plugin", setup=registered, files=release_file),
         only("publisher", label="next release", setup=release("approved"), files=next_release_file),
+        only(
+            "other_publisher",
+            label="a new plugin naming publisher B",
+            setup=unregistered,
+            form=lambda w: {"publisher": w.publisher_b},
+            files=release_file,
+        ),
     ),
     "GET " + API + "/releases/{version:str}": only(
         "publisher", "curator", others=404, setup=release("pending")
@@ -240,6 +252,19 @@ ROWS: dict[str, Rows] = {
             curator=422,
             files=lambda w, p: {"archive": ("release.zip", archive(w.unique("greffon-depose")), ZIP)},
         ),
+        only(
+            "other_publisher",
+            label="a new plugin naming publisher B",
+            form=lambda w: {"publisher": w.publisher_b},
+            files=lambda w, p: {"archive": ("release.zip", archive(w.unique("greffon-depose")), ZIP)},
+        ),
+        # The form names no plugin: the archive's manifest does. B's plugin is B's alone.
+        only(
+            "other_publisher",
+            label="a release of B's plugin",
+            setup=release("approved", owner="other_publisher"),
+            files=next_release_file,
+        ),
     ),
     "GET /editeur/plugins/{plugin_id:str}/versions/{version:str}": only(
         "publisher", "curator", others=404, setup=release("pending")
@@ -261,6 +286,14 @@ ROWS: dict[str, Rows] = {
             setup=release("pending"),
             form=REASON,
             check=state_after("rejected"),
+        ),
+        # An unknown decision: back to the release with a message, nothing decided.
+        only(
+            "curator",
+            label="unknown decision",
+            params={"decision": "publier"},
+            setup=release("pending"),
+            check=state_after("pending"),
         ),
     ),
 }
