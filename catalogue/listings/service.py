@@ -69,11 +69,10 @@ def roles_of(actor: Actor, listing: ListingSummary) -> set[Role]:
 
 
 def can_see(actor: Actor, listing: ListingSummary) -> bool:
-    return (
-        listing.state == State.published
-        or actor.is_curator
-        or actor.speaks_for_publisher(listing.publisher.siren)
-    )
+    """Published listings are public; the others (and the curators' notes) are for the members of
+    their publisher and for curators, through the scope of that role: an API token limited to, say,
+    ``account:self:read`` reads no draft of its publisher."""
+    return listing.state == State.published or bool(roles_of(actor, listing))
 
 
 class ListingService:
@@ -107,7 +106,7 @@ class ListingService:
         listing = await self.repo.get(slug) if validation.is_slug(slug) else None
         if listing is None or not can_see(actor, listing):
             raise _not_found()
-        insider = actor.is_curator or actor.speaks_for_publisher(listing.publisher.siren)
+        insider = bool(roles_of(actor, listing))
         return msgspec.structs.replace(
             listing,
             description_html=render_markdown(listing.description_md),

@@ -272,7 +272,9 @@ class ConsultationController(Controller):
         regroupement: NamedDependency[RegroupementService],
     ) -> list[ProposalView]:
         """Répartit une contribution entre plusieurs propositions (existantes ou nouvelles)."""
-        return await regroupement.split(actor_of(request), contribution_id, data)
+        return await regroupement.split(
+            actor_of(request), contribution_id, data, consultation_id=consultation_id
+        )
 
     @post(
         "/{consultation_id:int}/contributions/{contribution_id:int}/reorient",
@@ -289,7 +291,9 @@ class ConsultationController(Controller):
         regroupement: NamedDependency[RegroupementService],
     ) -> None:
         """Réoriente une contribution vers un autre dispositif, avec un message au contributeur."""
-        await regroupement.reorient(actor_of(request), contribution_id, data.message)
+        await regroupement.reorient(
+            actor_of(request), contribution_id, data.message, consultation_id=consultation_id
+        )
 
     @post(
         "/{consultation_id:int}/contributions/{contribution_id:int}/reject",
@@ -306,7 +310,9 @@ class ConsultationController(Controller):
         regroupement: NamedDependency[RegroupementService],
     ) -> None:
         """Écarte une contribution, avec la raison montrée au contributeur."""
-        await regroupement.reject(actor_of(request), contribution_id, data.message)
+        await regroupement.reject(
+            actor_of(request), contribution_id, data.message, consultation_id=consultation_id
+        )
 
     # Exports -----------------------------------------------------------------------------------
 

@@ -66,8 +66,9 @@ class VotesController(Controller):
         supports: NamedDependency[SupportService],
     ) -> BallotView:
         """Soutient une proposition au nom d'une collectivité (une fois, dans la limite fixée)."""
-        await _in(supports, proposal_id, consultation_id)
-        return await supports.support(actor_of(request), proposal_id, data.voter_siren)
+        return await supports.support(
+            actor_of(request), proposal_id, data.voter_siren, consultation_id=consultation_id
+        )
 
     @delete(
         BASE + "/supports/{voter_siren:str}",
@@ -84,8 +85,9 @@ class VotesController(Controller):
         supports: NamedDependency[SupportService],
     ) -> BallotView:
         """Retire le soutien d'une collectivité, tant que le vote est ouvert."""
-        await _in(supports, proposal_id, consultation_id)
-        return await supports.withdraw(actor_of(request), proposal_id, voter_siren)
+        return await supports.withdraw(
+            actor_of(request), proposal_id, voter_siren, consultation_id=consultation_id
+        )
 
     @get("/{consultation_id:int}/results", opt=PUBLIC, operation_id="GetResults")
     async def results(
@@ -183,7 +185,7 @@ class VotesController(Controller):
         interests: NamedDependency[InterestService],
     ) -> InterestView:
         """Accepte ou décline un positionnement (les territoires référents sont plafonnés par service)."""
-        return await interests.review(actor_of(request), interest_id, data)
+        return await interests.review(actor_of(request), interest_id, data, consultation_id=consultation_id)
 
     @post(
         "/{consultation_id:int}/interests/{interest_id:int}/withdraw",
@@ -199,7 +201,7 @@ class VotesController(Controller):
         interests: NamedDependency[InterestService],
     ) -> InterestView:
         """Retire un positionnement de ma collectivité."""
-        return await interests.withdraw(actor_of(request), interest_id)
+        return await interests.withdraw(actor_of(request), interest_id, consultation_id=consultation_id)
 
     # Deployment --------------------------------------------------------------------------------
 
@@ -239,7 +241,7 @@ class VotesController(Controller):
         deployment: NamedDependency[DeploymentService],
     ) -> ProgressView:
         """Met à jour un jalon (avancement, poids, titre)."""
-        return await deployment.update(actor_of(request), milestone_id, data)
+        return await deployment.update(actor_of(request), milestone_id, data, consultation_id=consultation_id)
 
 
 async def _in(

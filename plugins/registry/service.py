@@ -23,7 +23,7 @@ from plugins.registry.views import audit_record as _audit
 from plugins.registry.views import by_version, plugin_view, release_summary, release_view
 from plugins.runtime.tables import Deployment
 from plugins.sdk.semver import Version
-from store.kit.auth import Actor
+from store.kit.auth import Actor, Scope
 from store.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from store.kit.settings import Settings
 from store.kit.storage import ArtifactStorage, StoredObject
@@ -95,7 +95,14 @@ class PublishingService:
         return plugin_view(record)
 
     async def list_plugins(self, actor: Actor) -> list[PluginView]:
-        sirens = None if actor.is_curator else actor.publisher_sirens()
+        """Every plugin for a curator, the publishers' own for their members, through the scope of
+        that role (a token limited to ``account:self:read`` lists none)."""
+        if _curates(actor):
+            sirens = None
+        elif actor.has(Scope.PluginsReleasesWrite):
+            sirens = actor.publisher_sirens()
+        else:
+            sirens = frozenset()
         records = await self.repo.list_plugins(sirens)
         return [plugin_view(r, await self.repo.releases_of(r.id)) for r in records]
 
@@ -322,5 +329,13 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _curates(actor: Actor) -> bool:
+    return actor.is_curator and actor.has(Scope.AdminPluginsWrite)
+
+
 def _may_see(actor: Actor | None, record: PluginRecord) -> bool:
-    return actor is None or actor.is_curator or actor.speaks_for_publisher(record.publisher_siren)
+    """The operator (None), curators, and the plugin's publisher's members, each through the scope of
+    their role: a token without it (``account:self:read``…) sees no release, report or archive."""
+    if actor is None or _curates(actor):
+        return True
+    return actor.speaks_for_publisher(record.publisher_siren) and actor.has(Scope.PluginsReleasesWrite)

@@ -28,7 +28,7 @@ from plugins.runtime.territory import tenant_info
 from plugins.sdk.config import ConfigField, ConfigInvalid, public_view, validate_config
 from plugins.sdk.context import HealthReport, Tenant
 from plugins.sdk.semver import Version
-from store.kit.auth import Actor
+from store.kit.auth import Actor, Scope
 from store.kit.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, UpstreamFailure
 from store.kit.settings import Settings
 from store.kit.uow import UnitOfWorkFactory
@@ -299,7 +299,7 @@ class DeploymentService:
     ) -> list[DeploymentView]:
         if tenant is not None:
             tenant = _siren(tenant)
-        if actor is not None and not actor.is_curator and (tenant is None or not actor.acts_for(tenant)):
+        if actor is not None and not _reads_tenant(actor, tenant):
             raise Forbidden("Vous n'agissez pas pour cette collectivité.", code="not_tenant_agent")
         records = await self.deployments.list(tenant=tenant, plugin_id=plugin_id)
         return [await self._view(r, with_health=True) for r in records]
@@ -341,7 +341,7 @@ class DeploymentService:
     async def export(self, actor: Actor | None, tenant_siren: str, plugin_id: str) -> TenantExport:
         """Everything the service kept for the collectivité, even after deprovision."""
         siren = _siren(tenant_siren)
-        if actor is not None and not (actor.is_curator or actor.acts_for(siren)):
+        if actor is not None and not _reads_tenant(actor, siren):
             raise Forbidden("Vous n'agissez pas pour cette collectivité.", code="not_tenant_agent")
         record = await self.deployments.get(siren, plugin_id)
         if record is None:
@@ -370,6 +370,14 @@ class DeploymentService:
             documents=documents,
             files=files,
         )
+
+
+def _reads_tenant(actor: Actor, tenant: str | None) -> bool:
+    """Curators read every deployment; a collectivité's agents read theirs (``tenant``) and export its
+    data. Each through the scope of the role, so that a limited API token stays limited."""
+    if actor.is_curator and actor.has(Scope.AdminPluginsWrite):
+        return True
+    return tenant is not None and actor.acts_for(tenant) and actor.has(Scope.PluginsServicesUse)
 
 
 class _ManifestConfig(msgspec.Struct, kw_only=True):

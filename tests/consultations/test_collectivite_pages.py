@@ -12,6 +12,7 @@ from tests.support.consultations import (
     advance_to,
     decided,
     form_post,
+    open_consultation,
     ready_to_vote,
     shown,
 )
@@ -163,3 +164,34 @@ async def test_the_vote_page_lets_an_agent_choose_and_shows_refusals_next_to_the
         curator_page = await client.get(f"/consultations/{SLUG}/{page_name}", headers=HTML)
         assert curator_page.status_code == 200, page_name
         assert 'data-testid="no-mandate"' in curator_page.text, page_name
+
+
+async def test_refused_votes_are_explained_in_french_and_never_recorded(client, state) -> None:
+    curator, cid, proposals = await ready_to_vote(state)
+    other = await open_consultation(state, curator, slug="autre-consultation")
+    url = f"/consultations/{SLUG}/voter/{proposals[0]}/soutenir"
+
+    await sign_in(client, await make_account(state, "curatrice2@anct.gouv.fr", curator=True))
+    for form in ({}, {"siren": ""}, {"siren": BOURG}):
+        refused = await form_post(client, url, form)
+        assert refused.status_code == 403, (form, refused.status_code)
+        assert 'data-testid="vote-refused"' in refused.text
+        assert "SIREN invalide" not in shown(refused)
+    assert "n'agit pour aucune collectivité" in shown(await form_post(client, url, {}))
+
+    sign_out(client)
+    await sign_in(client, await make_agent(state, "agent@amberieu.fr", AMBERIEU))
+    foreign = await form_post(client, url, {"siren": BOURG})
+    assert foreign.status_code == 403
+    assert "Vous n'avez pas de mandat pour cette collectivité" in shown(foreign)
+
+    sign_out(client)
+    await sign_in(client, await make_agent(state, "agent@bourg.fr", BOURG))
+    other_slug = (await state.consultations.get(other, curator)).slug
+    misplaced = await form_post(client, f"/consultations/{other_slug}/voter/{proposals[0]}/soutenir", {})
+    assert misplaced.status_code == 404
+    agent = await state.accounts.load_actor((await state.accounts.repo.get_by_email("agent@bourg.fr")).id)
+    assert (await state.supports.ballot(agent, cid, BOURG)).used == 0
+    own = await form_post(client, url, {})  # no SIREN: the agent's only collectivité
+    assert "Soutien enregistré" in shown(own)
+    assert (await state.supports.ballot(agent, cid, BOURG)).supported_proposal_ids == [proposals[0]]

@@ -25,7 +25,7 @@ from tests.support.routes import COLLECTIVITE_A, COLLECTIVITE_B, World
 EPCI_A = "200071751"  # CA du Bassin de Bourg-en-Bresse, of which collectivité A is a member
 MARK = {"agent": "de Bourg", "other_agent": "d'Ambérieu"}
 PHASES = [k.value for k in PHASE_ORDER]
-POOL = 12
+POOL = 24
 """Published contributions kept in the regroupement consultation for the rows that consume one."""
 
 
@@ -37,6 +37,8 @@ class Built:
     """A draft contribution per agent persona (and ``epci``: the EPCI's draft on behalf of A)."""
     proposals: list[int] = field(default_factory=list)
     pool: list[int] = field(default_factory=list)
+    published: dict[str, int] = field(default_factory=dict)
+    """A deposited contribution per agent persona (merged into a proposal from the regroupement on)."""
     milestone: int = 0
 
 
@@ -74,6 +76,7 @@ async def _build(world: World, phase: str) -> Built:
         on_behalf_of=[COLLECTIVITE_A],
         publish=False,
     )
+    built.published = published
     extra = await contribute(
         state, agents["agent"], built.id, COLLECTIVITE_A, _titled("agent", "Autre besoin")
     )
@@ -204,6 +207,7 @@ async def pooled(world: World) -> dict[str, Any]:
     built = await consultation(world, "regroupement")
     return {
         "consultation_id": built.id,
+        "slug": built.slug,
         "proposal_id": built.proposals[0],
         "contribution_id": built.pool.pop(),
     }
@@ -245,7 +249,12 @@ async def fresh_interest(world: World) -> dict[str, Any]:
     view = await world.state.interests.declare(
         agent, built.proposals[0], InterestRequest(collectivite_siren=COLLECTIVITE_A, role="observateur")
     )
-    return {"consultation_id": built.id, "interest_id": view.id, "proposal_id": built.proposals[0]}
+    return {
+        "consultation_id": built.id,
+        "slug": built.slug,
+        "interest_id": view.id,
+        "proposal_id": built.proposals[0],
+    }
 
 
 async def no_referent(world: World) -> dict[str, Any]:
@@ -255,4 +264,32 @@ async def no_referent(world: World) -> dict[str, Any]:
     for row in await world.state.interests.mine(agent, built.id):
         if row.role == "territoire_referent" and row.state in ("submitted", "accepted"):
             await world.state.interests.withdraw(agent, row.id)
-    return {"consultation_id": built.id, "proposal_id": built.proposals[0]}
+    return {"consultation_id": built.id, "slug": built.slug, "proposal_id": built.proposals[0]}
+
+
+def elsewhere(setup: Any, phase: str = "vote") -> Any:
+    """Setup: what ``setup`` makes, addressed under another consultation's URL (the one in ``phase``):
+    the object must not be found there, let alone changed."""
+
+    async def wrapped(world: World) -> dict[str, Any]:
+        params = dict(await setup(world))
+        other = await consultation(world, phase)
+        assert other.id != params["consultation_id"], "pick a consultation the object is not in"
+        return {**params, "consultation_id": other.id, "slug": other.slug}
+
+    return wrapped
+
+
+async def witness_milestone(world: World) -> dict[str, Any]:
+    """A fresh milestone at 0 % on the deploiement consultation's selected project (a witness that
+    calls under the wrong URL leave untouched)."""
+    built = await consultation(world, "deploiement")
+    progress = await world.state.deployment.add(
+        await world.actor("curator"), built.proposals[0], MilestoneRequest(title="Jalon témoin")
+    )
+    return {
+        "consultation_id": built.id,
+        "slug": built.slug,
+        "proposal_id": built.proposals[0],
+        "milestone_id": progress.milestones[-1].id,
+    }

@@ -33,8 +33,16 @@ class Row:
     json: Body = None
     form: Body = None
     query: Body = None
+    files: Body = None
+    """Multipart files, as httpx takes them: ``{"archive": ("a.zip", data, "application/zip")}``."""
+    headers: Body = None
+    """Extra request headers (an ``Idempotency-Key``…); a callable makes fresh ones for each call."""
+    subpath: Body = None
+    """For a mounted app (``"* /services"``): the path below the mount point, called with GET."""
     optional: bool = False
     check: Check | None = None
+    method: str | None = None
+    """The method to call a mounted app (``"* /services"``) with; GET by default."""
     label: str = ""
     """What this case is about, when a route has several (``cases(...)``)."""
 
@@ -93,6 +101,8 @@ async def run_row(key: str, row: Row, world: World) -> list[str]:
     A refused call changes nothing, so the next persona meets the same object.
     """
     method, template = key.split(" ", 1)
+    if method == "*":  # a mounted ASGI app: the row says where below it and with which method
+        method = row.method or "GET"
     client = world.client
     failures: list[str] = []
     params: dict[str, Any] = {}
@@ -105,6 +115,8 @@ async def run_row(key: str, row: Row, world: World) -> list[str]:
             stale = False
         world.params = params
         headers = await world.as_role(role)
+        if row.headers is not None:
+            headers.update(resolve(row.headers, world, params))
         request: dict[str, Any] = {"headers": headers}
         if row.json is not None:
             request["json"] = resolve(row.json, world, params)
@@ -112,7 +124,12 @@ async def run_row(key: str, row: Row, world: World) -> list[str]:
             request["data"] = resolve(row.form, world, params)
         if row.query is not None:
             request["params"] = resolve(row.query, world, params)
-        response = await client.request(method, fill_path(template, params), **request)
+        if row.files is not None:
+            request["files"] = resolve(row.files, world, params)
+        path = fill_path(template, params)
+        if row.subpath is not None:
+            path += resolve(row.subpath, world, params)
+        response = await client.request(method, path, **request)
         expected = row.expect[role]
         if response.status_code >= 500 or not matches(expected, response.status_code):
             failures.append(f"{role}: expected {expected}, got {response.status_code} {response.text[:300]}")

@@ -1,6 +1,7 @@
-"""Matrix rows of consultations (contributions, regroupement, schedule) and votes (supports,
-selection, positionnement, deployment), API and pages. See tests/security/test_route_matrix.py; the
-consultations they act on are built by tests/security/consultation_world.py.
+"""Matrix rows of the consultations API (contributions, regroupement, schedule) and of votes
+(supports, selection, positionnement, deployment); their pages are in matrix_consultation_pages.py.
+See tests/security/test_route_matrix.py; the consultations they act on are built by
+tests/security/consultation_world.py.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from typing import Any
 
 import httpx
 
-from catalogue.needs.tables import Consultation, Contribution
+from catalogue.needs.tables import Contribution
 from tests.security.consultation_world import (
     MARK,
     consultation_json,
     draft_consultation,
     draft_elsewhere,
     draft_shared,
+    elsewhere,
     fresh_draft,
     fresh_interest,
     in_phase,
@@ -25,6 +27,7 @@ from tests.security.consultation_world import (
     opened,
     pooled,
     unsupported,
+    witness_milestone,
 )
 from tests.security.matrix import ALLOW, DENY, Rows, cases, everyone, only
 from tests.support.consultations import THEME
@@ -40,10 +43,6 @@ async def draft_untouched(role: str, response: httpx.Response, world: World) -> 
         .first()
     )
     assert (row["title"], row["state"]) == ("Brouillon de Bourg", "draft"), f"{role} changed it: {row}"
-
-
-def _other(role: str) -> str:
-    return "other_agent" if role == "agent" else "agent"
 
 
 def own_contributions_only(role: str, response: httpx.Response, world: World) -> None:
@@ -66,14 +65,6 @@ def own_contributions_only(role: str, response: httpx.Response, world: World) ->
 def no_drafts(role: str, response: httpx.Response, world: World) -> None:
     if response.status_code < 400:
         assert all(item["state"] != "draft" for item in response.json()), "drafts are the collectivité's"
-
-
-def own_page_only(role: str, response: httpx.Response, world: World) -> None:
-    if role in MARK and response.status_code < 400:
-        text = html.unescape(response.text)
-        assert MARK[role] in text, "own contributions missing"
-        assert MARK[_other(role)] not in text, "another collectivité's contributions shown"
-        assert "Brouillon de l'agglomération" not in text, "the EPCI's draft is shown"
 
 
 def own_interests_only(role: str, response: httpx.Response, world: World) -> None:
@@ -99,37 +90,56 @@ def is_csv(role: str, response: httpx.Response, world: World) -> None:
         assert response.headers["content-type"].startswith("text/csv")
 
 
-def support_by(roles: tuple[str, ...]) -> Any:
-    """After a vote form: A supports the proposal only if an agent of A sent it."""
-
+def interest_state(moved: str, by: tuple[str, ...]) -> Any:
     async def check(role: str, response: httpx.Response, world: World) -> None:
-        params = world.params
-        live = await live_support(world, params["proposal_id"])
-        assert live == (role in roles), f"support of A after {role}'s form: {live}"
+        row = await world.state.interests.repo.interest(world.params["interest_id"])
+        expected = moved if role in by else "submitted"
+        assert row["state"] == expected, f"after {role}'s form the positioning is {row['state']}"
 
     return check
 
 
-def withdrawn_by(roles: tuple[str, ...]) -> Any:
+def contribution_state(moved: str, by: tuple[str, ...] = ("curator",)) -> Any:
     async def check(role: str, response: httpx.Response, world: World) -> None:
-        live = await live_support(world, world.params["proposal_id"])
-        assert live != (role in roles), f"support of A after {role}'s form: {live}"
+        row = await world.state.regroupement.repo.contribution(world.params["contribution_id"])
+        expected = moved if role in by else "published"
+        assert row["state"] == expected, f"after {role}'s form the contribution is {row['state']}"
 
     return check
 
 
-async def phase_moved(role: str, response: httpx.Response, world: World) -> None:
-    row = (
-        await Consultation.select(Consultation.published_at)
-        .where(Consultation.id == world.params["consultation_id"])
-        .first()
-    )
-    assert (row["published_at"] is not None) == (role == "curator")
+async def milestone_untouched(role: str, response: httpx.Response, world: World) -> None:
+    row = await world.state.deployment.repo.milestone(world.params["milestone_id"])
+    assert (row["progress"], row["weight"]) == (0, 1), f"{role} changed the milestone: {row}"
 
 
 API = "/api/v1/consultations/{consultation_id:int}"
 CURATOR_CSV = {"check": is_csv, "setup": in_phase("deploiement")}
 SUPPORT = {"voter_siren": COLLECTIVITE_A}
+VOTER_A = {"voter_siren": COLLECTIVITE_A}
+CONTRIBUTION = "POST " + API + "/contributions/{contribution_id:int}"
+INTEREST = "POST " + API + "/interests/{interest_id:int}"
+REORIENT = {"message": "Voyez plutôt le programme national."}
+REJECT = {"message": "Hors du champ de la consultation."}
+ELSEWHERE = "under another consultation's URL"
+NOT_HERE = {"label": ELSEWHERE, "others": 403, "curator": 404}
+"""A curator addressing an object under another consultation's URL: 404, and nothing written."""
+NOT_YOURS = {"others": DENY, "publisher": 403, "other_publisher": 403}
+"""A positioning is withdrawn by its collectivité's agents: the others do not find it."""
+
+
+def split_json(world: World, params: dict[str, Any]) -> dict[str, Any]:
+    new = {"title": "Nouvelle proposition", "summary": "Résumé.", "thematique": THEME}
+    return {"targets": [{"proposal_id": params["proposal_id"]}, {"new_proposal": new}]}
+
+
+def supported(expected: bool) -> Any:
+    """After a support call under the wrong URL: A's support is as it was (``expected``)."""
+
+    async def check(role: str, response: httpx.Response, world: World) -> None:
+        assert await live_support(world, world.params["proposal_id"]) == expected, role
+
+    return check
 
 
 def contribution_json(world: World) -> dict[str, Any]:
@@ -223,27 +233,17 @@ ROWS: dict[str, Rows] = {
     "PATCH /api/v1/consultations/{consultation_id:int}/proposals/{proposal_id:int}": only(
         "curator", setup=in_phase("regroupement"), json={"summary": "Résumé réécrit."}
     ),
-    "POST /api/v1/consultations/{consultation_id:int}/contributions/{contribution_id:int}/split": only(
-        "curator",
-        setup=pooled,
-        json=lambda w, p: {
-            "targets": [
-                {"proposal_id": p["proposal_id"]},
-                {
-                    "new_proposal": {
-                        "title": "Nouvelle proposition",
-                        "summary": "Résumé.",
-                        "thematique": THEME,
-                    }
-                },
-            ]
-        },
+    CONTRIBUTION + "/split": cases(
+        only("curator", label="in its consultation", setup=pooled, json=split_json),
+        only(**NOT_HERE, setup=elsewhere(pooled), json=split_json, check=contribution_state("merged", ())),
     ),
-    "POST /api/v1/consultations/{consultation_id:int}/contributions/{contribution_id:int}/reorient": only(
-        "curator", setup=pooled, json={"message": "Voyez plutôt le programme national."}
+    CONTRIBUTION + "/reorient": cases(
+        only("curator", label="in its consultation", setup=pooled, json=REORIENT),
+        only(**NOT_HERE, setup=elsewhere(pooled), json=REORIENT, check=contribution_state("reoriented", ())),
     ),
-    "POST /api/v1/consultations/{consultation_id:int}/contributions/{contribution_id:int}/reject": only(
-        "curator", setup=pooled, json={"message": "Hors du champ de la consultation."}
+    CONTRIBUTION + "/reject": cases(
+        only("curator", label="in its consultation", setup=pooled, json=REJECT),
+        only(**NOT_HERE, setup=elsewhere(pooled), json=REJECT, check=contribution_state("rejected", ())),
     ),
     "GET /api/v1/consultations/{consultation_id:int}/proposals": cases(
         everyone(label="opened", setup=in_phase("vote")),
@@ -256,11 +256,25 @@ ROWS: dict[str, Rows] = {
     "GET /api/v1/consultations/{consultation_id:int}/ballot": only(
         "agent", setup=in_phase("vote"), query={"siren": COLLECTIVITE_A}, check=own_ballot
     ),
-    "POST /api/v1/consultations/{consultation_id:int}/proposals/{proposal_id:int}/supports": only(
-        "agent", setup=unsupported(False), json=SUPPORT
+    "POST " + API + "/proposals/{proposal_id:int}/supports": cases(
+        only("agent", label="in its consultation", setup=unsupported(False), json=SUPPORT),
+        only(
+            label=ELSEWHERE,
+            others=DENY,
+            setup=elsewhere(unsupported(False), "selection"),
+            json=SUPPORT,
+            check=supported(False),
+        ),
     ),
-    "DELETE " + API + "/proposals/{proposal_id:int}/supports/{voter_siren:str}": only(
-        "agent", setup=unsupported(True), params={"voter_siren": COLLECTIVITE_A}
+    "DELETE " + API + "/proposals/{proposal_id:int}/supports/{voter_siren:str}": cases(
+        only("agent", label="in its consultation", setup=unsupported(True), params=VOTER_A),
+        only(
+            label=ELSEWHERE,
+            others=DENY,
+            setup=elsewhere(unsupported(True), "selection"),
+            params=VOTER_A,
+            check=supported(True),
+        ),
     ),
     "GET /api/v1/consultations/{consultation_id:int}/results": cases(
         everyone(label="vote phase, tallies public", setup=in_phase("vote")),
@@ -285,11 +299,23 @@ ROWS: dict[str, Rows] = {
     "GET /api/v1/consultations/{consultation_id:int}/interests": only(
         "curator", setup=in_phase("positionnement")
     ),
-    "POST /api/v1/consultations/{consultation_id:int}/interests/{interest_id:int}/review": only(
-        "curator", setup=fresh_interest, json={"accept": True}
+    INTEREST + "/review": cases(
+        only("curator", label="in its consultation", setup=fresh_interest, json={"accept": True}),
+        only(
+            **NOT_HERE,
+            setup=elsewhere(fresh_interest),
+            json={"accept": True},
+            check=interest_state("accepted", ()),
+        ),
     ),
-    "POST /api/v1/consultations/{consultation_id:int}/interests/{interest_id:int}/withdraw": only(
-        "agent", others=DENY, publisher=403, other_publisher=403, setup=fresh_interest
+    INTEREST + "/withdraw": cases(
+        only("agent", label="in its consultation", setup=fresh_interest, **NOT_YOURS),
+        only(
+            label=ELSEWHERE,
+            setup=elsewhere(fresh_interest),
+            check=interest_state("withdrawn", ()),
+            **NOT_YOURS,
+        ),
     ),
     "GET /api/v1/consultations/{consultation_id:int}/proposals/{proposal_id:int}/pilots": everyone(
         setup=in_phase("positionnement")
@@ -300,8 +326,19 @@ ROWS: dict[str, Rows] = {
     "POST /api/v1/consultations/{consultation_id:int}/proposals/{proposal_id:int}/milestones": only(
         "curator", setup=in_phase("deploiement"), json={"title": "Jalon suivant", "progress": 10}
     ),
-    "PATCH /api/v1/consultations/{consultation_id:int}/milestones/{milestone_id:int}": only(
-        "curator", setup=in_phase("deploiement", milestone_id=lambda b: b.milestone), json={"progress": 50}
+    "PATCH " + API + "/milestones/{milestone_id:int}": cases(
+        only(
+            "curator",
+            label="in its consultation",
+            setup=in_phase("deploiement", milestone_id=lambda b: b.milestone),
+            json={"progress": 50},
+        ),
+        only(
+            **NOT_HERE,
+            setup=elsewhere(witness_milestone, "positionnement"),
+            json={"progress": 50, "weight": 3},
+            check=milestone_untouched,
+        ),
     ),
     # Exports (curators) ------------------------------------------------------------------------
     "GET /api/v1/consultations/{consultation_id:int}/exports/contributions.csv": only(
@@ -313,46 +350,4 @@ ROWS: dict[str, Rows] = {
     "GET /api/v1/consultations/{consultation_id:int}/exports/decisions.csv": only("curator", **CURATOR_CSV),
     "GET /api/v1/consultations/{consultation_id:int}/exports/interests.csv": only("curator", **CURATOR_CSV),
     "GET /api/v1/consultations/{consultation_id:int}/exports/milestones.csv": only("curator", **CURATOR_CSV),
-    # Pages ---------------------------------------------------------------------------------------
-    "GET /consultations": everyone(setup=draft_shared, check=draft_hidden),
-    "GET /consultations/{slug:str}": cases(
-        everyone(label="opened", setup=in_phase("vote")),
-        everyone(404, label="not opened", curator=ALLOW, setup=draft_shared),
-    ),
-    "GET /consultations/{slug:str}/contribuer": only(
-        "agent", "other_agent", "curator", setup=in_phase("collecte"), check=own_page_only
-    ),
-    "POST /consultations/{slug:str}/contribuer": only(
-        "agent",
-        setup=in_phase("collecte"),
-        form={
-            "collectivite_siren": COLLECTIVITE_A,
-            "kind": "besoin",
-            "title": "Besoin déposé par le formulaire",
-            "body": "Un outil pour l'état civil.",
-            "thematique": THEME,
-        },
-    ),
-    "GET /consultations/{slug:str}/voter": only("agent", "other_agent", curator=422, setup=in_phase("vote")),
-    # The vote forms answer with a redirect and a message either way: what counts is the vote.
-    "POST /consultations/{slug:str}/voter/{proposal_id:int}/soutenir": only(
-        "agent",
-        "other_agent",
-        "curator",
-        setup=unsupported(False),
-        form={"siren": COLLECTIVITE_A},
-        check=support_by(("agent",)),
-    ),
-    "POST /consultations/{slug:str}/voter/{proposal_id:int}/retirer": only(
-        "agent",
-        "other_agent",
-        "curator",
-        setup=unsupported(True),
-        form={"siren": COLLECTIVITE_A},
-        check=withdrawn_by(("agent",)),
-    ),
-    "GET /curation/consultations/{slug:str}": only("curator", setup=in_phase("vote")),
-    "POST /curation/consultations/{slug:str}/phase-suivante": only(
-        "curator", setup=draft_consultation, check=phase_moved
-    ),
 }

@@ -2,11 +2,15 @@
 
 HOW TO ADD A ROUTE (the test fails until you do)
 ------------------------------------------------
-Add one entry to ``MATRIX`` below, or to the rows of its domain that ``MATRIX`` merges:
-``matrix_catalogue.py`` (registry, publishers, listings, curation and their pages) or
-``matrix_consultations.py`` (consultations and votes, API and pages; the consultations they act on
-come from ``consultation_world.py``). Key it ``"METHOD /path/{param:type}"`` exactly as Litestar
-lists it (the failure message prints the missing keys). Pick a constructor (``matrix.py``):
+Add one entry to ``MATRIX`` below, or to the rows of its domain that ``MATRIX`` merges (a key in two
+of them is an error, not a silent overwrite):
+``matrix_catalogue.py`` (registry, publishers, listings, curation and their pages),
+``matrix_consultations.py`` (consultations and votes API) and ``matrix_consultation_pages.py`` (their
+pages; the consultations both act on come from ``consultation_world.py``), ``matrix_plugins.py``
+(plugins API and pages, deployments, artefact links, the ``/services`` mount; plugins from
+``plugin_world.py``), ``matrix_billing.py`` (invoices and the money-moving calls). Key it
+``"METHOD /path/{param:type}"`` exactly as Litestar lists it (a mounted app: ``"* /path"``; the
+failure message prints the missing keys). Pick a constructor (``matrix.py``):
 
     everyone()                          public: every persona gets a 2xx/3xx
     signed_in()                         anonymous 401, every account 2xx/3xx
@@ -32,6 +36,10 @@ Options of every constructor (all optional):
                                         several rows can share are built once: ``world.once(key, fn)``
     json={...} / form={...} / query={...}   request body or query string; a callable gets
                                         ``(world)`` or ``(world, params)``
+    files={...} / headers={...}         multipart files, extra headers (``Idempotency-Key``: a
+                                        callable makes a fresh one per call); same callables
+    subpath=... / method="POST"         for a mounted app: the path below the mount point, and the
+                                        method (GET by default)
     optional=True                       the route may be absent (e.g. /dsfr without npm assets)
     check=fn                            ``fn(role, response, world)`` asserts on what came back, e.g.
                                         that a list holds only the caller's own items; it may be
@@ -65,9 +73,13 @@ from litestar import Litestar
 
 from store.app import all_tables, create_app
 from store.kit.settings import Settings
+from tests.billing.support import purge_billing
 from tests.security.matrix import ALLOW, DENY, Row, Rows, everyone, only, rows_of, run_row, signed_in
+from tests.security.matrix_billing import ROWS as BILLING_ROWS
 from tests.security.matrix_catalogue import ROWS as CATALOGUE_ROWS
+from tests.security.matrix_consultation_pages import ROWS as CONSULTATION_PAGE_ROWS
 from tests.security.matrix_consultations import ROWS as CONSULTATION_ROWS
+from tests.security.matrix_plugins import ROWS as PLUGIN_ROWS
 from tests.support import db as test_db
 from tests.support.people import PASSWORD, make_account
 from tests.support.routes import ROLES, World, app_routes, build_world, declared_access
@@ -104,46 +116,60 @@ def login_body(world: World) -> dict[str, str]:
     return {"email": world.people["agent"].email, "password": PASSWORD}
 
 
-MATRIX: dict[str, Rows] = {
-    # Operations --------------------------------------------------------------------------------
-    "GET /health": everyone(),
-    "GET /ready": everyone(),
-    "GET /metrics": everyone(),
-    # Documentation (Litestar's OpenAPI router) -------------------------------------------------
-    "GET /schema": everyone(),
-    "GET /schema/scalar": everyone(),
-    "GET /schema/openapi.json": everyone(),
-    "GET /schema/{path:str}": everyone(404, params={"path": "inconnu"}),
-    # Assets ------------------------------------------------------------------------------------
-    "GET /static/{file_path:path}": everyone(params={"file_path": "app.css"}),
-    "HEAD /static/{file_path:path}": everyone(params={"file_path": "app.css"}),
-    "GET /dsfr/{file_path:path}": everyone(params={"file_path": "dsfr.min.css"}, optional=True),
-    "HEAD /dsfr/{file_path:path}": everyone(params={"file_path": "dsfr.min.css"}, optional=True),
-    # Accounts API ------------------------------------------------------------------------------
-    "POST /api/v1/auth/login": everyone(json=login_body),
-    "POST /api/v1/auth/logout": everyone(),
-    "GET /api/v1/me": signed_in(check=lambda role, r, w: _is_self(role, r, w)),
-    "GET /api/v1/me/tokens": signed_in(setup=agent_token, check=own_tokens_only),
-    "POST /api/v1/me/tokens": signed_in(json={"name": "ci", "scopes": ["account:self:read"]}),
-    "DELETE /api/v1/me/tokens/{token_id:str}": only("agent", others=404, setup=agent_token),
-    "POST /api/v1/mandates": only(
-        "curator",
-        setup=newcomer,
-        json=lambda w, p: {
-            "account_email": p["email"],
-            "kind": "collectivite",
-            "siren": w.collectivite_a,
-            "role": "agent",
-        },
-    ),
-    # Pages -------------------------------------------------------------------------------------
-    "GET /": everyone(),
-    "GET /connexion": everyone(),
-    "POST /connexion": everyone(form=login_body),
-    "POST /deconnexion": everyone(),
-    **CATALOGUE_ROWS,
-    **CONSULTATION_ROWS,
-}
+def merged(*domains: dict[str, Rows]) -> dict[str, Rows]:
+    """The rows of every domain module, refusing a key two of them define (one would silently win)."""
+    rows: dict[str, Rows] = {}
+    for domain in domains:
+        twice = sorted(set(rows) & set(domain))
+        assert not twice, f"routes with rows in two places: {twice}"
+        rows.update(domain)
+    return rows
+
+
+MATRIX: dict[str, Rows] = merged(
+    {
+        # Operations --------------------------------------------------------------------------------
+        "GET /health": everyone(),
+        "GET /ready": everyone(),
+        "GET /metrics": everyone(),
+        # Documentation (Litestar's OpenAPI router) -------------------------------------------------
+        "GET /schema": everyone(),
+        "GET /schema/scalar": everyone(),
+        "GET /schema/openapi.json": everyone(),
+        "GET /schema/{path:str}": everyone(404, params={"path": "inconnu"}),
+        # Assets ------------------------------------------------------------------------------------
+        "GET /static/{file_path:path}": everyone(params={"file_path": "app.css"}),
+        "HEAD /static/{file_path:path}": everyone(params={"file_path": "app.css"}),
+        "GET /dsfr/{file_path:path}": everyone(params={"file_path": "dsfr.min.css"}, optional=True),
+        "HEAD /dsfr/{file_path:path}": everyone(params={"file_path": "dsfr.min.css"}, optional=True),
+        # Accounts API ------------------------------------------------------------------------------
+        "POST /api/v1/auth/login": everyone(json=login_body),
+        "POST /api/v1/auth/logout": everyone(),
+        "GET /api/v1/me": signed_in(check=lambda role, r, w: _is_self(role, r, w)),
+        "GET /api/v1/me/tokens": signed_in(setup=agent_token, check=own_tokens_only),
+        "POST /api/v1/me/tokens": signed_in(json={"name": "ci", "scopes": ["account:self:read"]}),
+        "DELETE /api/v1/me/tokens/{token_id:str}": only("agent", others=404, setup=agent_token),
+        "POST /api/v1/mandates": only(
+            "curator",
+            setup=newcomer,
+            json=lambda w, p: {
+                "account_email": p["email"],
+                "kind": "collectivite",
+                "siren": w.collectivite_a,
+                "role": "agent",
+            },
+        ),
+        # Pages (the home page is the catalogue's) --------------------------------------------------
+        "GET /connexion": everyone(),
+        "POST /connexion": everyone(form=login_body),
+        "POST /deconnexion": everyone(),
+    },
+    CATALOGUE_ROWS,
+    CONSULTATION_ROWS,
+    CONSULTATION_PAGE_ROWS,
+    PLUGIN_ROWS,
+    BILLING_ROWS,
+)
 
 
 @pytest.fixture(scope="module")
@@ -186,6 +212,10 @@ def test_public_rows_match_public_routes(declared_routes: dict[str, Any]) -> Non
     """A route the table calls public must be declared public, and the reverse (no accidental 401)."""
     wrong = []
     for key, handler in declared_routes.items():
+        if key.startswith("* "):
+            # A mounted app (``/services``) is public to the store; each deployed service guards its
+            # own routes (public pages, agents of the collectivité), which its rows spell out.
+            continue
         declared = declared_access(handler)
         for row in rows_of(MATRIX.get(key, ())):
             table_public = row.expect["anonymous"] != 401
@@ -202,6 +232,7 @@ async def matrix_app(migrated: Settings) -> AsyncIterator[Litestar]:
     yield application
     db = application.state.db
     await db.start()
+    await purge_billing(db)  # the ledger's append-only tables refuse a plain DELETE
     await test_db.empty_tables(db, all_tables())
     await db.stop()
 

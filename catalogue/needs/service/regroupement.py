@@ -195,10 +195,22 @@ class RegroupementService:
             await self._mark_merged(work, actor, rows, [proposal_id])
         return await self.proposal(proposal_id, actor)
 
-    async def split(self, actor: Actor, contribution_id: int, data: SplitRequest) -> list[ProposalView]:
+    async def _contribution(self, contribution_id: int, consultation_id: int | None) -> dict[str, Any]:
+        """The contribution; under another consultation's URL (``consultation_id``) it is not found."""
         row = await self.repo.contribution(contribution_id)
-        if row is None:
-            raise NotFound("Contribution introuvable.", code="contribution_not_found")
+        if row is None or (consultation_id is not None and row["consultation"] != consultation_id):
+            raise NotFound("Contribution introuvable dans cette consultation.", code="contribution_not_found")
+        return row
+
+    async def split(
+        self,
+        actor: Actor,
+        contribution_id: int,
+        data: SplitRequest,
+        *,
+        consultation_id: int | None = None,
+    ) -> list[ProposalView]:
+        row = await self._contribution(contribution_id, consultation_id)
         consultation_id = row["consultation"]
         await self._gate(actor, consultation_id)
         for target in data.targets:
@@ -235,10 +247,10 @@ class RegroupementService:
             await self.repo.proposals(consultation_id, published_only=False, ids=targets)
         )
 
-    async def _close(self, actor: Actor, contribution_id: int, state: str, message: str) -> None:
-        row = await self.repo.contribution(contribution_id)
-        if row is None:
-            raise NotFound("Contribution introuvable.", code="contribution_not_found")
+    async def _close(
+        self, actor: Actor, contribution_id: int, state: str, message: str, consultation_id: int | None
+    ) -> None:
+        row = await self._contribution(contribution_id, consultation_id)
         await self._gate(actor, row["consultation"])
         message = message.strip()
         if len(message) < 3:
@@ -279,11 +291,17 @@ class RegroupementService:
                 )
             )
 
-    async def reorient(self, actor: Actor, contribution_id: int, message: str) -> None:
-        await self._close(actor, contribution_id, "reoriented", message)
+    async def reorient(
+        self, actor: Actor, contribution_id: int, message: str, *, consultation_id: int | None = None
+    ) -> None:
+        """Close a published contribution with a message pointing elsewhere. ``consultation_id``: the
+        consultation the caller addressed it under (the URL's); another one's contribution is 404."""
+        await self._close(actor, contribution_id, "reoriented", message, consultation_id)
 
-    async def reject(self, actor: Actor, contribution_id: int, reason: str) -> None:
-        await self._close(actor, contribution_id, "rejected", reason)
+    async def reject(
+        self, actor: Actor, contribution_id: int, reason: str, *, consultation_id: int | None = None
+    ) -> None:
+        await self._close(actor, contribution_id, "rejected", reason, consultation_id)
 
     async def update_proposal(self, actor: Actor, proposal_id: int, data: ProposalUpdate) -> ProposalView:
         require_curator(actor)

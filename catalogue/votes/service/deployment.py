@@ -90,9 +90,23 @@ class DeploymentService(VotesBase):
             )
         return await self.progress(proposal_id)
 
-    async def update(self, actor: Actor, milestone_id: int, data: MilestoneUpdate) -> ProgressView:
+    async def update(
+        self,
+        actor: Actor,
+        milestone_id: int,
+        data: MilestoneUpdate,
+        *,
+        consultation_id: int | None = None,
+        proposal_id: int | None = None,
+    ) -> ProgressView:
+        """Change a milestone; ``consultation_id``/``proposal_id`` (from the URL), when given, must be
+        its own: a milestone addressed under another consultation or project does not exist there."""
         row = await self.repo.milestone(milestone_id)
-        if row is None:
+        if (
+            row is None
+            or (consultation_id is not None and row["consultation_id"] != consultation_id)
+            or (proposal_id is not None and row["proposal_id"] != proposal_id)
+        ):
             raise NotFound("Jalon introuvable.", code="milestone_not_found")
         consultation_id, _ = await self._selected(actor, row["proposal_id"])
         values: dict[Any, Any] = {

@@ -129,9 +129,18 @@ class InterestService(VotesBase):
             for r in rows
         ]
 
-    async def review(self, actor: Actor, interest_id: int, data: ReviewRequest) -> InterestView:
-        require_curator(actor)
+    async def _interest(self, interest_id: int, consultation_id: int | None) -> dict[str, Any] | None:
+        """The positioning, unless ``consultation_id`` (the one in the URL) is not its consultation."""
         row = await self.repo.interest(interest_id)
+        if row is None or (consultation_id is not None and row["consultation_id"] != consultation_id):
+            return None
+        return row
+
+    async def review(
+        self, actor: Actor, interest_id: int, data: ReviewRequest, *, consultation_id: int | None = None
+    ) -> InterestView:
+        require_curator(actor)
+        row = await self._interest(interest_id, consultation_id)
         if row is None:
             raise NotFound("Positionnement introuvable.", code="interest_not_found")
         facts = await self.consultation(row["consultation_id"], actor)
@@ -193,9 +202,11 @@ class InterestService(VotesBase):
         assert updated is not None
         return interest_view(updated)
 
-    async def withdraw(self, actor: Actor, interest_id: int) -> InterestView:
+    async def withdraw(
+        self, actor: Actor, interest_id: int, *, consultation_id: int | None = None
+    ) -> InterestView:
         require_actor(actor)
-        row = await self.repo.interest(interest_id)
+        row = await self._interest(interest_id, consultation_id)
         if row is None or row["collectivite"] not in actor.collectivite_sirens():
             raise NotFound("Positionnement introuvable.", code="interest_not_found")
         async with self.uow() as work:

@@ -37,11 +37,20 @@ class SupportService(VotesBase):
             refusal=facts.refusal(VOTE),
         )
 
-    async def support(self, actor: Actor, proposal_id: int, voter_siren: str) -> BallotView:
+    async def _proposal_in(self, proposal_id: int, consultation_id: int | None) -> int:
+        """The proposal's consultation, which must be ``consultation_id`` (the URL's) when given."""
+        proposal = await self.proposal(proposal_id)
+        found = proposal.consultation.consultation_id
+        if consultation_id is not None and found != consultation_id:
+            raise NotFound("Proposition introuvable dans cette consultation.", code="proposal_not_found")
+        return found
+
+    async def support(
+        self, actor: Actor, proposal_id: int, voter_siren: str, *, consultation_id: int | None = None
+    ) -> BallotView:
         require_actor(actor)
         siren = own_siren(actor, voter_siren)
-        proposal = await self.proposal(proposal_id)
-        consultation_id = proposal.consultation.consultation_id
+        consultation_id = await self._proposal_in(proposal_id, consultation_id)
         now = self.now()
         try:
             async with self.uow() as work:
@@ -94,11 +103,12 @@ class SupportService(VotesBase):
             raise
         return await self.ballot(actor, consultation_id, siren)
 
-    async def withdraw(self, actor: Actor, proposal_id: int, voter_siren: str) -> BallotView:
+    async def withdraw(
+        self, actor: Actor, proposal_id: int, voter_siren: str, *, consultation_id: int | None = None
+    ) -> BallotView:
         require_actor(actor)
         siren = own_siren(actor, voter_siren)
-        proposal = await self.proposal(proposal_id)
-        consultation_id = proposal.consultation.consultation_id
+        consultation_id = await self._proposal_in(proposal_id, consultation_id)
         now = self.now()
         async with self.uow() as work:
             await self.repo.lock_ballot(consultation_id, siren, now)

@@ -16,11 +16,16 @@ from catalogue.needs.service import ConsultationService, ContributionService, Re
 from catalogue.votes.schemas import DECISION_LABELS, ROLE_LABELS
 from catalogue.votes.service import DeploymentService, ResultsService, SelectionService
 from store.kit.auth import PUBLIC, Scope, actor_of, requires
-from store.kit.errors import DomainError, NotFound
+from store.kit.errors import DomainError, Forbidden, InvalidInput, NotFound
 from store.web.pages.consultation_forms import DESK, Desk, acting_siren, collectivite_mandates, refusal
 from store.web.rendering import flash, page
 
 VOTER = [requires(Scope.CatalogueVotesWrite)]
+VOTE_ACTIONS = ("soutenir", "retirer")
+NO_MANDATE = (
+    "Votre compte n'agit pour aucune collectivité : seul un agent ou un élu mandaté peut soutenir une "
+    "proposition au nom de sa collectivité."
+)
 
 
 class ContributionForm(msgspec.Struct):
@@ -175,12 +180,23 @@ class ConsultationPages(Controller):
         siren: str | None,
         *,
         errors: dict[str, str] | None = None,
+        error: str | None = None,
         status_code: int = 200,
     ) -> Template:
+        """The vote page for the collectivité ``siren`` (else the actor's first). A collectivité the
+        actor holds no mandate for, or a mistyped SIREN, gets the page with a French explanation and
+        no ballot, never a bare error page."""
         actor = actor_of(request)
         consultation = await desk.consultations.get_by_slug(slug, actor)
         voter = acting_siren(actor, siren)
-        ballot = await desk.supports.ballot(actor, consultation.id, voter) if voter else None
+        ballot = None
+        if voter:
+            try:
+                ballot = await desk.supports.ballot(actor, consultation.id, voter)
+            except (Forbidden, InvalidInput) as exc:
+                refused, message = refusal(exc)
+                error = error or message
+                status_code = status_code if status_code >= 400 else refused
         board = await public_board(
             consultation, request, desk.regroupement, desk.results, desk.selection, desk.deployment
         )
@@ -193,6 +209,7 @@ class ConsultationPages(Controller):
             voter=ballot.voter_siren if ballot else None,
             siren=ballot.voter_siren if ballot else None,
             errors=errors or {},
+            error=error,
             **board,
         )
 
@@ -216,25 +233,31 @@ class ConsultationPages(Controller):
         data: URLEncodedBody[VoteForm],
         desk: NamedDependency[Desk],
     ) -> Template | Redirect:
-        """``soutenir`` or ``retirer`` a support, for the collectivité chosen on the page."""
+        """``soutenir`` or ``retirer`` a support, for the collectivité chosen on the page (the actor's
+        only one when the form names none). The proposal must belong to the consultation of the URL."""
         actor = actor_of(request)
+        consultation = await desk.consultations.get_by_slug(slug, actor)
+        voter = acting_siren(actor, data.siren)
         try:
-            if action == "soutenir":
-                await desk.supports.support(actor, proposal_id, data.siren)
-                flash(request, "Soutien enregistré.")
-            elif action == "retirer":
-                await desk.supports.withdraw(actor, proposal_id, data.siren)
-                flash(request, "Soutien retiré.", "info")
-            else:
+            if action not in VOTE_ACTIONS:
                 raise NotFound("Action inconnue.", code="not_found")
+            if voter is None:
+                raise Forbidden(NO_MANDATE, code="no_collectivite_mandate")
+            if action == "soutenir":
+                await desk.supports.support(actor, proposal_id, voter, consultation_id=consultation.id)
+                flash(request, "Soutien enregistré.")
+            else:
+                await desk.supports.withdraw(actor, proposal_id, voter, consultation_id=consultation.id)
+                flash(request, "Soutien retiré.", "info")
         except DomainError as exc:
             status, message = refusal(exc)
             return await self._vote(
                 request,
                 slug,
                 desk,
-                data.siren or None,
+                voter,
                 errors={f"vote-{proposal_id}": message},
+                error=message,
                 status_code=status,
             )
-        return Redirect(f"/consultations/{slug}/voter?siren={data.siren}", status_code=303)
+        return Redirect(f"/consultations/{slug}/voter?siren={voter}", status_code=303)

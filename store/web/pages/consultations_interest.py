@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 
 from catalogue.votes.schemas import ROLE_LABELS, InterestRequest
 from store.kit.auth import Scope, actor_of, requires
-from store.kit.errors import DomainError, FieldError, InvalidInput
+from store.kit.errors import DomainError, FieldError, InvalidInput, NotFound
 from store.kit.money import format_eur
 from store.web.pages.consultation_forms import (
     DESK,
@@ -140,9 +140,7 @@ class ConsultationInterestPages(Controller):
         try:
             proposal = await desk.regroupement.proposal(proposal_id, actor)
             if proposal.consultation_id != consultation.id:
-                raise InvalidInput(
-                    "Ce service n'appartient pas à cette consultation.", code="proposal_not_found"
-                )
+                raise NotFound("Ce service n'appartient pas à cette consultation.", code="proposal_not_found")
             view = await desk.interests.declare(actor, proposal_id, interest_request(data))
         except DomainError as exc:
             status, message = refusal(exc)
@@ -176,9 +174,9 @@ class ConsultationInterestPages(Controller):
         desk: NamedDependency[Desk],
     ) -> Template | Redirect:
         actor = actor_of(request)
-        await desk.consultations.get_by_slug(slug, actor)
+        consultation = await desk.consultations.get_by_slug(slug, actor)
         try:
-            view = await desk.interests.withdraw(actor, interest_id)
+            view = await desk.interests.withdraw(actor, interest_id, consultation_id=consultation.id)
         except DomainError as exc:
             status, message = refusal(exc)
             return await self._render(

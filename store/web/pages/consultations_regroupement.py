@@ -247,15 +247,19 @@ class ConsultationRegroupementPages(Controller):
         desk: Desk,
     ) -> Template | Redirect:
         actor = actor_of(request)
-        await self._contribution(request, desk, slug, contribution_id)
+        consultation, _ = await self._contribution(request, desk, slug, contribution_id)
         try:
             if outcome == "reorienter":
-                await desk.regroupement.reorient(actor, contribution_id, message)
+                await desk.regroupement.reorient(
+                    actor, contribution_id, message, consultation_id=consultation.id
+                )
                 flash(
                     request, f"Contribution n°{contribution_id} réorientée ; son auteur voit votre message."
                 )
             else:
-                await desk.regroupement.reject(actor, contribution_id, message)
+                await desk.regroupement.reject(
+                    actor, contribution_id, message, consultation_id=consultation.id
+                )
                 flash(request, f"Contribution n°{contribution_id} écartée ; son auteur voit la raison.")
         except DomainError as exc:
             status, text = refusal(exc)
@@ -304,9 +308,11 @@ class ConsultationRegroupementPages(Controller):
         desk: NamedDependency[Desk],
     ) -> Template | Redirect:
         actor = actor_of(request)
-        await self._contribution(request, desk, slug, contribution_id)
+        consultation, _ = await self._contribution(request, desk, slug, contribution_id)
         try:
-            views = await desk.regroupement.split(actor, contribution_id, split_request(data))
+            views = await desk.regroupement.split(
+                actor, contribution_id, split_request(data), consultation_id=consultation.id
+            )
         except DomainError as exc:
             status, message = refusal(exc)
             values = {

@@ -231,14 +231,17 @@ class ConsultationSelectionPages(Controller):
     ) -> Template | Redirect:
         actor = actor_of(request)
         consultation = await desk.consultations.get_by_slug(slug, actor)
-        if not any(i.id == interest_id for i in await desk.interests.all(actor, consultation.id)):
-            raise NotFound("Positionnement introuvable dans cette consultation.", code="interest_not_found")
         try:
             if data.action not in {"accepter", "decliner"}:
                 raise InvalidInput("Acceptez ou déclinez le positionnement.", code="review_action_required")
             view = await desk.interests.review(
-                actor, interest_id, build(ReviewRequest, accept=data.action == "accepter", reason=data.reason)
+                actor,
+                interest_id,
+                build(ReviewRequest, accept=data.action == "accepter", reason=data.reason),
+                consultation_id=consultation.id,
             )
+        except NotFound:
+            raise  # not in this consultation: the error page says so
         except DomainError as exc:
             status, message = refusal(exc)
             values = {"form": f"interest-{interest_id}", "reason": data.reason}
@@ -307,18 +310,23 @@ class ConsultationSelectionPages(Controller):
         desk: NamedDependency[Desk],
     ) -> Template | Redirect:
         """Change a milestone's weight and progress; ``progress=100`` marks it done."""
-        await self._proposal(request, desk, slug, proposal_id)
+        consultation, _ = await self._proposal(request, desk, slug, proposal_id)
         key = f"jalon-{proposal_id}-{milestone_id}"
         try:
-            progress = await desk.deployment.progress(proposal_id)
-            if not any(m.id == milestone_id for m in progress.milestones):
-                raise NotFound("Jalon introuvable pour ce projet.", code="milestone_not_found")
             update = build(
                 MilestoneUpdate,
                 weight=optional_int(data.weight, "weight", "Poids"),
                 progress=optional_int(data.progress, "progress", "Avancement"),
             )
-            view = await desk.deployment.update(actor_of(request), milestone_id, update)
+            view = await desk.deployment.update(
+                actor_of(request),
+                milestone_id,
+                update,
+                consultation_id=consultation.id,
+                proposal_id=proposal_id,
+            )
+        except NotFound:
+            raise  # not a milestone of this project: the error page says so
         except DomainError as exc:
             return await self._milestone_failed(request, slug, desk, key, exc, data)
         flash(request, f"Jalon mis à jour : le projet est avancé à {view.percent} %.")
