@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import logging
 from pathlib import Path
@@ -56,6 +57,7 @@ from store.kit.auth import PUBLIC
 from store.kit.csrf import TokenAwareCSRFMiddleware
 from store.kit.db import Database
 from store.kit.errors import Unavailable, make_exception_handler
+from store.kit.housekeeping import Housekeeper
 from store.kit.http import enforce_json_bodies
 from store.kit.logging import RequestLogMiddleware, configure_logging
 from store.kit.outbox import Dispatcher
@@ -208,12 +210,25 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app_name="territoires_store", group_path=True, exclude=["/metrics", "/static", "/dsfr"]
     )
 
+    sessions_store = DatabaseStore("session")
+    retention = dt.timedelta(days=settings.outbox_retention_days)
+    housekeeper = Housekeeper(
+        {
+            "sessions": sessions_store.purge_expired,
+            "login_attempts": services["accounts"].purge_login_attempts,
+            "outbox": lambda now: dispatcher.purge(now - retention),
+        },
+        interval_seconds=settings.housekeeping_interval_seconds,
+    )
+
     async def on_startup() -> None:
         await db.start()
         await dispatcher.start()
+        await housekeeper.start()
         await _prepare_search(services["search"], rebuild=settings.search_backend == "embedded")
 
     async def on_shutdown() -> None:
+        await housekeeper.stop()
         await dispatcher.stop()
         await search_backend.close()
         await db.stop()
@@ -224,6 +239,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "db": db,
             "uow": uow,
             "dispatcher": dispatcher,
+            "housekeeper": housekeeper,
             "session_cookie": SESSION_COOKIE,
             **services,
         }
@@ -241,7 +257,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             rate_limit.middleware,
             ActorMiddleware(),
         ],
-        stores={"sessions": DatabaseStore("session")},
+        stores={"sessions": sessions_store},
         before_request=enforce_json_bodies,
         exception_handlers={Exception: make_exception_handler(render_problem)},
         template_config=template_config(settings),

@@ -49,6 +49,10 @@ class AccountService:
 
     # Sign-in -----------------------------------------------------------------------------------
 
+    async def purge_login_attempts(self, now: dt.datetime) -> int:
+        """Attempts older than the throttling window no longer count: forget them."""
+        return await self.repo.purge_attempts(now - dt.timedelta(seconds=self.settings.login_window_seconds))
+
     async def authenticate(self, email: str, password: str) -> Actor:
         email = email.strip().lower()
         now = utcnow()
