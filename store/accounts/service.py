@@ -307,7 +307,9 @@ class AccountService:
             account_id=actor.account_id,
             email=actor.email,
             display_name=actor.display_name,
-            is_curator=actor.is_curator,
+            # Curator powers that services check by role (seeing drafts, every state) ride only on
+            # a token that carries some curator scope: a curator's token made for one job is not one.
+            is_curator=actor.is_curator and any(s.startswith("admin:") for s in scopes),
             mandates=actor.mandates,
             scopes=scopes,
             token_id=view.id,
