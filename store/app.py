@@ -20,6 +20,8 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 from piccolo.table import Table
 
+from admin.consultations.controllers import DashboardExportController
+from admin.consultations.dashboard import ConsultationDashboard
 from admin.curation.audit import AuditLog
 from admin.curation.controllers import AuditController, CurationController
 from catalogue.listings.controllers import (
@@ -149,6 +151,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         interests=InterestService(uow, consultations, population=population),
         deployment=DeploymentService(uow, consultations, population=population),
     )
+    services["consultation_dashboard"] = ConsultationDashboard(
+        **{name: services[name] for name in ConsultationDashboard.SERVICES}
+    )
 
     route_handlers: list[ControllerRouterHandler] = [
         health,
@@ -161,6 +166,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ConsultationController,
         VotesController,
         VotesExportController,
+        DashboardExportController,
         SearchController,
         PublisherController,
         ListingController,

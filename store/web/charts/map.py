@@ -74,8 +74,13 @@ def render_departement_map(
     unit: str,
     formatter: Callable[[int], str] | None = None,
     caption: str | None = None,
+    table_id: str | None = None,
 ) -> Markup:
-    """The figure (map, legend, credit, table). ``formatter`` writes a value (default: thousands)."""
+    """The figure (map, legend, credit, table). ``formatter`` writes a value (default: thousands).
+
+    ``table_id`` names a table of the page that already holds these figures: the map then points to
+    it (``aria-describedby``) instead of repeating them in a table of its own.
+    """
     fmt = formatter or thousands
     negative = sorted(code for code, v in values.items() if v < 0)
     if negative:
@@ -97,13 +102,14 @@ def render_departement_map(
         )
 
     width, height = base.width, base.height
+    described = f' aria-describedby="{escape(table_id)}"' if table_id else ""
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="ts-map__svg" role="img" '
-        f'aria-labelledby="{uid}-t {uid}-d" viewBox="0 0 {width:g} {height:g}" '
+        f'aria-labelledby="{uid}-t {uid}-d"{described} viewBox="0 0 {width:g} {height:g}" '
         f'width="{width:g}" height="{height:g}" preserveAspectRatio="xMidYMid meet">',
         f'<title id="{uid}-t">{escape(title)}</title>',
         f'<desc id="{uid}-d">Carte des départements ; les mêmes chiffres figurent dans le tableau '
-        f"qui suit la carte.</desc>",
+        f"{'indiqué' if table_id else 'qui suit la carte'}.</desc>",
         '<g stroke="#ffffff" stroke-width="0.6">',
     ]
     overseas = []
@@ -147,14 +153,17 @@ def render_departement_map(
         if code in names
     ]
     unknown = sorted(code for code in values if code not in names)
+    column = escape(unit.capitalize() or "Valeur")
     table = (
         f'<div class="ts-table-wrap fr-table ts-map__table"><table data-testid="map-table">'
         f'<caption>{escape(title)} (tableau)</caption><thead><tr><th scope="col">Code</th>'
-        f'<th scope="col">Département</th><th scope="col">{escape(unit.capitalize() or "Valeur")}</th></tr>'
+        f'<th scope="col">Département</th><th scope="col">{column}</th></tr>'
         f"</thead><tbody>{''.join(rows) or EMPTY_ROW}</tbody></table>"
         + (f"<p>Codes hors carte : {escape(', '.join(unknown))}.</p>" if unknown else "")
         + "</div>"
     )
+    if table_id:
+        table = ""
     credit = (
         f"{escape(caption) + ' — ' if caption else ''}Outre-mer en cases (le fond de carte ne couvre "
         f"que la métropole). {escape(base.credit)}."
