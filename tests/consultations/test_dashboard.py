@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 from admin.consultations.dashboard import TABLE_NAMES
+from catalogue.needs.phases import PhaseSettings
 from catalogue.needs.repository import NeedsRepository
+from catalogue.needs.schemas import PhaseUpdate
 from store.upstream_demo import CURATOR_EMAIL, SLUG, seed_consultation_demo
 from store.upstream_demo.accounts import CURATOR
 from tests.support.consultations import BOURG, agent_actor, ready_to_vote
@@ -109,3 +111,33 @@ async def test_dashboard_exports_are_for_curators_only_and_unknown_tables_are_40
     page = await client.get("/curation/consultations/relance-2021", headers=HTML)
     assert 'data-code="01" data-class="1" fill="#000091"' in page.text
     assert "Ain (01) : 1 soutiens" in page.text
+
+
+async def test_public_results_page_shows_the_map_once_votes_are_public(client, state) -> None:
+    await seed_consultation_demo(state)
+    consultation = await state.consultations.get_by_slug(SLUG)
+    results = await state.results.results(None, consultation.id)
+    page = await client.get(f"/consultations/{SLUG}", headers=HTML)
+    assert "<h2>Soutiens par département</h2>" in page.text
+    table = page.text.split('data-testid="map-table"')[1].split("</table>")[0]
+    shown = re.findall(
+        r"<tr><td>([0-9AB]{2,3})</td><td>[^<]+</td><td class=\"ts-num\">([0-9\u202f]+)</td>", table
+    )
+    expected = {b.key: b.supports for b in results.by_departement if b.key != "—"}
+    assert {code: int(n.replace("\u202f", "")) for code, n in shown} == expected
+    assert "Victor Cazanave" in page.text
+
+
+async def test_public_page_has_no_map_while_votes_are_hidden(client, state) -> None:
+    curator, cid, proposals = await ready_to_vote(state)
+    agent = await agent_actor(state, "agent@bourg.fr", BOURG)
+    await state.supports.support(agent, proposals[0], BOURG)
+    shown = await client.get("/consultations/relance-2021", headers=HTML)
+    assert 'data-code="01" data-class="1"' in shown.text
+    await state.consultations.update_phase(
+        curator, cid, "vote", PhaseUpdate(settings=PhaseSettings(votes_enabled=True, votes_hidden=True))
+    )
+    page = await client.get("/consultations/relance-2021", headers=HTML)
+    assert page.status_code == 200
+    assert "Les résultats du vote seront publiés" in page.text
+    assert "ts-map" not in page.text
