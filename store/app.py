@@ -24,6 +24,8 @@ from admin.consultations.controllers import DashboardExportController
 from admin.consultations.dashboard import ConsultationDashboard
 from admin.curation.audit import AuditLog
 from admin.curation.controllers import AuditController, CurationController
+from admin.curation.export_controllers import CurationExportController
+from admin.curation.exports import CurationExports
 from catalogue.listings.controllers import (
     ListingController,
     PublisherListingController,
@@ -154,6 +156,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     services["consultation_dashboard"] = ConsultationDashboard(
         **{name: services[name] for name in ConsultationDashboard.SERVICES}
     )
+    services["curation_exports"] = CurationExports(
+        **{name: services[name] for name in CurationExports.SERVICES}
+    )
 
     route_handlers: list[ControllerRouterHandler] = [
         health,
@@ -174,6 +179,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ThematiqueController,
         CurationController,
         AuditController,
+        CurationExportController,
         InvoiceController,
         BillingAdminController,
         ArtifactDownloadController,

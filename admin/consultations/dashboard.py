@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from admin.consultations.tables import Column, Table, table
+from admin.tables import Column, Table, table
 from catalogue.needs.reference import CONTRIBUTION_STATE_LABELS
 from catalogue.needs.schemas import ConsultationView, ContributionView
 from catalogue.needs.service import ConsultationService, ContributionService, RegroupementService

@@ -1,4 +1,4 @@
-"""A dashboard table: columns that know how to show a value, rows, and the same table as CSV.
+"""A curators' table: columns that know how to show a value, rows, and the same table as CSV.
 
 One shape for every table of the curators' dashboards, so that each table on a page has its CSV
 (semicolons, UTF-8 with a BOM, money in cents, as every other export of the store) by construction.
