@@ -21,8 +21,12 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 from piccolo.table import Table
 
+from admin.consultations.controllers import DashboardExportController
+from admin.consultations.dashboard import ConsultationDashboard
 from admin.curation.audit import AuditLog
 from admin.curation.controllers import AuditController, CurationController
+from admin.curation.export_controllers import CurationExportController
+from admin.curation.exports import CurationExports
 from catalogue.listings.controllers import (
     ListingController,
     PublisherListingController,
@@ -151,6 +155,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         interests=InterestService(uow, consultations, population=population),
         deployment=DeploymentService(uow, consultations, population=population),
     )
+    services["consultation_dashboard"] = ConsultationDashboard(
+        **{name: services[name] for name in ConsultationDashboard.SERVICES}
+    )
+    services["curation_exports"] = CurationExports(
+        **{name: services[name] for name in CurationExports.SERVICES}
+    )
 
     route_handlers: list[ControllerRouterHandler] = [
         health,
@@ -163,6 +173,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ConsultationController,
         VotesController,
         VotesExportController,
+        DashboardExportController,
         SearchController,
         PublisherController,
         ListingController,
@@ -170,6 +181,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ThematiqueController,
         CurationController,
         AuditController,
+        CurationExportController,
         InvoiceController,
         BillingAdminController,
         ArtifactDownloadController,
