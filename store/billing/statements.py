@@ -225,8 +225,20 @@ class Statements:
             siren=siren,
             name=names.get(siren, siren),
             fee_bp=self.fee_bp,
-            months=[RevenueMonth(**m) for m in months],
-            services=[RevenueByService(**s) for s in services],
+            months=[
+                RevenueMonth(
+                    period=m["period"], invoiced_ht=int(m["invoiced_ht"]), credited_ht=int(m["credited_ht"])
+                )
+                for m in months
+            ],
+            services=[
+                RevenueByService(
+                    description=s["description"],
+                    invoiced_ht=int(s["invoiced_ht"]),
+                    credited_ht=int(s["credited_ht"]),
+                )
+                for s in services
+            ],
             payable_earned=int(payable["credits_posted"]) if payable else 0,
             payable_paid=int(payable["debits_posted"]) if payable else 0,
         )
