@@ -116,7 +116,7 @@ class BillingAdminPages(Controller):
         if already:
             flash(
                 request,
-                f"La période {period} avait déjà été facturée ({report.issued} factures) : "
+                f"La période {period} avait déjà été facturée ({report.issued} facture(s)) : "
                 "rien n'a été facturé deux fois.",
                 "info",
             )
