@@ -15,7 +15,9 @@ from tests.browser.test_pages import sign_in
 pytestmark = pytest.mark.browser
 
 PERIOD = "2026-06"
-TTC = "1\u202f481,47\u00a0€"  # 1 234,56 € HT + 246,91 € VAT (20 %)
+TTC = "2\u202f381,47\u00a0€"
+"""1 234,56 € HT of its own service and 750,00 € HT, its 3/4 of the half of a 2 000 € shared service
+that the State's grant does not pay: 1 984,56 € HT + 396,91 € VAT (20 %)."""
 
 
 async def test_a_curator_runs_a_period_and_the_agent_downloads_the_pdf(page, live_server, browser) -> None:
@@ -51,7 +53,13 @@ async def test_a_curator_runs_a_period_and_the_agent_downloads_the_pdf(page, liv
         assert TTC in await row.inner_text()
         await row.get_by_role("link").first.click()
         await tab.get_by_role("heading", level=1, name=re.compile(r"^Facture F-")).wait_for()
-        assert "Conseil municipal en ligne" in await tab.locator('[data-testid="line"]').first.inner_text()
+        lines = tab.locator('[data-testid="line"]')
+        assert (
+            "Conseil municipal en ligne" in await lines.nth(0).inner_text() + await lines.nth(1).inner_text()
+        )
+        split = tab.locator('[data-testid="split"]')
+        assert "État — ANCT — AAP France Relance" in await split.inner_text()
+        assert "Ambérieu-en-Bugey" in await split.inner_text()
         await tab.screenshot(path=str(ARTIFACTS / "billing_agent_invoice.png"), full_page=True)
         async with tab.expect_download() as info:
             await tab.get_by_test_id("pdf-link").click()
