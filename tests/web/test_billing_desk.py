@@ -104,6 +104,7 @@ async def test_payments_by_hand_refuse_more_than_due_and_replay_once(client: Any
         ({"amount": "0"}, 422, "supérieur à zéro"),
         ({"amount": "-5"}, 422, "supérieur à zéro"),
         ({"amount": "100", "paid_on": "31/02/2026"}, 422, "Date invalide"),
+        ({"amount": "100", "paid_on": "2999-01-01"}, 422, "dans le futur"),
         ({"amount": "100", "reference": " "}, 422, "référence"),
         (
             {"amount": "9 999,99"},

@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from store.billing.corrections import today_of
 from store.billing.schemas import CreditNoteIn, PaymentIn
 from store.billing.service import BillingService
 from store.kit.auth import Scope, actor_of, requires
@@ -84,11 +85,10 @@ class BillingInvoiceAdminPages(Controller):
                     "Indiquez la référence du mandat ou du virement (100 caractères au plus).",
                     code="bad_reference",
                 )
-            data = PaymentIn(
-                amount=parse_amount(values["amount"]),
-                paid_on=parse_day(values["paid_on"]),
-                reference=reference,
-            )
+            paid_on = parse_day(values["paid_on"])
+            if paid_on > today_of(billing.ledger.clock()):
+                raise InvalidInput("La date du paiement ne peut pas être dans le futur.", code="bad_date")
+            data = PaymentIn(amount=parse_amount(values["amount"]), paid_on=paid_on, reference=reference)
             view = await billing.record_payment(
                 actor_of(request), invoice_id, data, key=key, allow_excess=values["accept_excess"] == "oui"
             )
