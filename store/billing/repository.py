@@ -326,3 +326,7 @@ class BillingRepository:
             "WHERE invoice_id = ? ORDER BY paid_on, created_at_us",
             [invoice_id],
         )
+
+    async def document_by_number(self, number: str) -> dict[str, Any] | None:
+        rows = await self.sql.fetch("SELECT id FROM billing_invoice WHERE number = ?", [number])
+        return rows[0] if rows else None

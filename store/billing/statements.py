@@ -301,3 +301,9 @@ class Statements:
         for grant_id, grant in grants.items():
             names[f"grant:{grant_id}"] = f"{grant['funder_name']} — {grant['label']}"
         return names
+
+    async def find_number(self, number: str) -> str | None:
+        """The id of the invoice or credit note with this number (curators' lookup)."""
+        async with self.db.engine.transaction():
+            row = await self.repo.document_by_number(number)
+        return None if row is None else str(row["id"])

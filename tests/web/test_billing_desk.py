@@ -287,3 +287,15 @@ async def test_closing_a_period_and_verifying_the_ledger(client: Any, state: Any
     assert 'data-testid="verify-ok"' in page
     assert 'data-ok="non"' not in page
     assert page.count('data-testid="check"') == len(await state.billing.verify())
+
+
+async def test_the_desk_opens_an_invoice_by_its_number(client: Any, state: Any) -> None:
+    invoices = await invoiced(state)
+    await curator(client, state)
+    number = invoices[BOURG].number
+    found = await client.get(DESK, params={"numero": f" {number.lower()} "}, headers=HTML)
+    assert found.status_code == 303
+    assert found.headers["location"] == f"{DESK}/factures/{invoices[BOURG].id}"
+    missing = await client.get(DESK, params={"numero": "F-2026-999999"}, headers=HTML)
+    assert missing.status_code == 404
+    assert "Aucune facture ni aucun avoir ne porte le numéro F-2026-999999" in text(missing)

@@ -135,3 +135,33 @@ async def test_a_publisher_reads_its_revenue_only(client: Any, state: Any) -> No
     await sign_in(client, await make_account(state, "curateur@anct.gouv.fr", curator=True))
     page = text(await client.get(f"/editeur/revenus?editeur={PUBLISHER}", headers=HTML))
     assert "Coopérative des communs" in page
+
+
+async def test_an_agent_of_two_collectivites_filters_and_sees_credit_balances(
+    client: Any, state: Any
+) -> None:
+    from store.billing.schemas import PaymentIn
+
+    invoices = await invoiced(state)
+    bourg, amberieu = invoices[BOURG], invoices[AMBERIEU]
+    view = await state.billing.get_invoice(None, amberieu.id)
+    await state.billing.record_payment(
+        None,
+        amberieu.id,
+        PaymentIn(amount=view.total_ttc + 1_234, paid_on="2026-11-20", reference="M-1"),
+        key="p-1",
+    )
+    agent = await make_agent(state, "agent@agglo.fr", BOURG)
+    await state.accounts.grant_mandate(
+        None, account_email="agent@agglo.fr", kind="collectivite", siren=AMBERIEU, role="agent"
+    )
+    await sign_in(client, agent)
+    both = text(await client.get("/factures", headers=HTML))
+    assert bourg.number in both
+    assert amberieu.number in both
+    assert "Payée" in both
+    credit = both.split(f'data-siren="{AMBERIEU}"')[1].split('data-testid="balance-credit">')[1].split("<")[0]
+    assert credit == format_eur(1_234)
+    only_bourg = text(await client.get(f"/factures?collectivite={BOURG}", headers=HTML))
+    assert bourg.number in only_bourg
+    assert amberieu.number not in only_bourg

@@ -5,11 +5,12 @@ made when the form is rendered, so a double submit replays instead of writing tw
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
+from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from store.billing.corrections import today_of
@@ -87,8 +88,23 @@ class BillingAdminPages(Controller):
 
     @get("/")
     async def index(
-        self, request: Request[Any, Any, Any], billing: NamedDependency[BillingService]
-    ) -> Template:
+        self,
+        request: Request[Any, Any, Any],
+        billing: NamedDependency[BillingService],
+        numero: Annotated[str | None, QueryParameter(max_length=40)] = None,
+    ) -> Template | Redirect:
+        """The desk; ``?numero=F-2026-000001`` goes straight to that invoice (to record a payment)."""
+        if numero is not None and numero.strip():
+            found = await billing.statements.find_number(numero.strip().upper())
+            if found is None:
+                return await self._desk(
+                    request,
+                    billing,
+                    status_code=404,
+                    error=f"Aucune facture ni aucun avoir ne porte le numéro {numero.strip()}.",
+                    form="lookup",
+                )
+            return Redirect(f"{BASE}/factures/{found}", status_code=303)
         return await self._desk(request, billing)
 
     @post("/periodes")
