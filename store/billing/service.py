@@ -28,6 +28,7 @@ from store.billing.schemas import (
     SplitPart,
     VatBreakdown,
 )
+from store.billing.statements import Statements
 from store.billing.verify import verify_documents
 from store.kit.auth import Actor, require_actor, require_curator
 from store.kit.errors import Conflict, InvalidInput, NotFound
@@ -70,6 +71,7 @@ class BillingService:
         self.runner = BillingRun(settings, self.ledger, self.repo)
         self.corrections = Corrections(settings, self.ledger, self.repo)
         self.budget = BudgetService(self.ledger)
+        self.statements = Statements(self.ledger, self.repo, settings.billing_platform_fee_bp)
 
     def _curator(self, actor: Actor | None) -> None:
         if actor is not None:
@@ -335,12 +337,19 @@ class BillingService:
         return view
 
     async def record_payment(
-        self, actor: Actor | None, invoice_id: str, data: PaymentIn, *, key: str, source: str = "manual"
+        self,
+        actor: Actor | None,
+        invoice_id: str,
+        data: PaymentIn,
+        *,
+        key: str,
+        source: str = "manual",
+        allow_excess: bool = True,
     ) -> PaymentView:
         self._curator(actor)
         async with self.uow() as work:
             view = await self.corrections.record_payment(
-                invoice_id, data, key=key, actor=actor_label(actor), source=source
+                invoice_id, data, key=key, actor=actor_label(actor), source=source, allow_excess=allow_excess
             )
             if not view.replayed:
                 work.emit(
