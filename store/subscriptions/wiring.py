@@ -1,0 +1,21 @@
+"""Builds the subscriptions services from the app's other services (used by ``create_app``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.types import ControllerRouterHandler
+
+from store.kit.uow import UnitOfWorkFactory
+from store.subscriptions.controllers import SubscriptionController
+from store.subscriptions.provisioning import Provisioner
+from store.subscriptions.service import SubscriptionService
+
+
+def build_subscription_services(uow: UnitOfWorkFactory, services: dict[str, Any]) -> dict[str, Any]:
+    """``services`` must hold ``plugin_deployments`` (the plugins runtime's deployment service)."""
+    return {"subscriptions": SubscriptionService(uow, Provisioner(services["plugin_deployments"]))}
+
+
+def subscription_route_handlers() -> list[ControllerRouterHandler]:
+    return [SubscriptionController]
