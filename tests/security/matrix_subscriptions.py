@@ -93,7 +93,7 @@ def revenue_of_a(role: str, response: httpx.Response, world: World) -> None:
         assert response.json()["publisher_siren"] == world.publisher_a
 
 
-MOVE = {"others": DENY, "headers": idempotency}
+MOVE: dict[str, Any] = {"others": DENY, "headers": idempotency}
 
 ROWS: dict[str, Rows] = {
     "GET " + BASE: only(
