@@ -52,7 +52,7 @@ def test_only_the_days_inside_the_month_count(price: int, period: str, shift: in
 def test_examples_rounding_is_explicit() -> None:
     # 1 000,00 € a year: months alternate 83,33 € and 83,34 € so that the year is exact.
     assert [monthly_cents(100_000, m) for m in (1, 2, 3)] == [8333, 8333, 8334]
-    # March 2026 (31 days, 83,34 €) from the 10th to the 19th: ⌊8334·19/31⌋ − ⌊8334·9/31⌋ = 5107 − 2419 = 2688.
+    # March 2026 (31 days, 83,34 €), days 10 to 19: ⌊8334·19/31⌋ − ⌊8334·9/31⌋ = 5107 − 2419 = 2688.
     assert prorated_cents(100_000, "2026-03", dt.date(2026, 3, 10), dt.date(2026, 3, 20)) == (2688, 10)
     assert calendar.monthrange(2028, 2)[1] == 29
     assert prorated_cents(120_000, "2028-02", dt.date(2028, 2, 1), None) == (10_000, 29)
