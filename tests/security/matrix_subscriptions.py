@@ -128,4 +128,28 @@ ROWS: dict[str, Rows] = {
     "GET " + BASE + "/publishers/{publisher_siren:str}": only(
         "publisher", "curator", params={"publisher_siren": lambda w: w.publisher_a}, check=revenue_of_a
     ),
+    # Pages ------------------------------------------------------------------------------------------
+    "GET /catalogue/{slug:str}/abonnement": only("agent", "other_agent", "curator", setup=listing_only),
+    "POST /catalogue/{slug:str}/abonnement": only(
+        "agent",
+        setup=listing_only,
+        form=lambda w: {
+            "collectivite_siren": w.collectivite_a,
+            "plan_index": "0",
+            "procurement_route": "gratuit",
+            "idempotency_key": w.unique("cle-page"),
+        },
+    ),
+    "GET /abonnements": only("agent", "other_agent", "curator"),
+    "GET /abonnements/{subscription_id:str}": only(
+        "agent", "publisher", "curator", others=DENY, setup=subscription("active")
+    ),
+    "POST /abonnements/{subscription_id:str}/{action:str}": only(
+        "curator",
+        others=DENY,
+        params={"action": "terminate"},
+        setup=subscription("active"),
+        form=lambda w: {"reason": "Fin de convention", "idempotency_key": w.unique("cle-page")},
+    ),
+    "GET /editeur/abonnes": only("publisher", "other_publisher"),
 }
