@@ -74,6 +74,7 @@ from store.registry.controllers import CollectiviteController
 from store.registry.publisher_controllers import PublisherController
 from store.registry.publishers import PublisherService
 from store.registry.service import RegistryService
+from store.subscriptions.wiring import build_subscription_services, subscription_route_handlers
 from store.web import WEB_DIR, render_problem, template_config, web_route_handlers
 
 log = logging.getLogger("store.app")
@@ -161,6 +162,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     services["curation_exports"] = CurationExports(
         **{name: services[name] for name in CurationExports.SERVICES}
     )
+    services.update(build_subscription_services(uow, services))
 
     route_handlers: list[ControllerRouterHandler] = [
         health,
@@ -186,6 +188,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         BillingAdminController,
         ArtifactDownloadController,
         *plugin_route_handlers(),
+        *subscription_route_handlers(),
         *web_route_handlers(),
         create_static_files_router(
             path="/static", directories=[WEB_DIR / "static"], opt=PUBLIC, include_in_schema=False

@@ -3,6 +3,8 @@ payments, period close and verification. Money-moving calls are curator-only and
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import msgspec
 
 from store.billing import accounts
@@ -72,6 +74,8 @@ class BillingService:
         self.corrections = Corrections(settings, self.ledger, self.repo)
         self.budget = BudgetService(self.ledger)
         self.statements = Statements(self.ledger, self.repo, settings.billing_platform_fee_bp)
+        self.charge_sources: list[Callable[[str], Awaitable[list[ChargeIn]]]] = []
+        """Producers asked for a period's charges before each run (subscriptions register theirs)."""
 
     def _curator(self, actor: Actor | None) -> None:
         if actor is not None:
@@ -187,6 +191,9 @@ class BillingService:
         if len(period) != 7:
             raise InvalidInput("Période invalide (AAAA-MM attendu).", code="bad_period")
         day = issue_date or today_of(self.ledger.clock())
+        for source in self.charge_sources:
+            if charges := await source(period):
+                await self.add_charges(charges)
         report = await self.runner.execute(period, issue_date=day, actor=actor_label(actor))
         async with self.uow() as work:
             work.emit(

@@ -22,6 +22,7 @@ from store.web.pages.plugins_curation import PluginCurationPages
 from store.web.pages.publisher import PublisherPages
 from store.web.pages.revenue import RevenuePages
 from store.web.pages.search import SearchPages
+from store.web.pages.subscriptions import SubscriptionPages
 
 
 def web_route_handlers() -> list[ControllerRouterHandler]:
@@ -44,4 +45,5 @@ def web_route_handlers() -> list[ControllerRouterHandler]:
         RevenuePages,
         BillingAdminPages,
         BillingInvoiceAdminPages,
+        SubscriptionPages,
     ]

@@ -83,6 +83,7 @@ from tests.security.matrix_consultation_pages import ROWS as CONSULTATION_PAGE_R
 from tests.security.matrix_consultations import ROWS as CONSULTATION_ROWS
 from tests.security.matrix_dashboards import ROWS as DASHBOARD_ROWS
 from tests.security.matrix_plugins import ROWS as PLUGIN_ROWS
+from tests.security.matrix_subscriptions import ROWS as SUBSCRIPTION_ROWS
 from tests.support import db as test_db
 from tests.support.people import PASSWORD, make_account
 from tests.support.routes import ROLES, World, app_routes, build_world, declared_access
@@ -174,6 +175,7 @@ MATRIX: dict[str, Rows] = merged(
     BILLING_ROWS,
     DASHBOARD_ROWS,
     BILLING_PAGE_ROWS,
+    SUBSCRIPTION_ROWS,
 )
 
 
