@@ -70,3 +70,15 @@ async def test_a_curator_runs_a_period_and_the_agent_downloads_the_pdf(page, liv
             assert pdf.read(5) == b"%PDF-"
     finally:
         await context.close()
+
+    context = await browser.new_context(base_url=live_server.url, locale="fr-FR")
+    tab = await context.new_page()
+    try:
+        publisher = PERSONAS["publisher"]
+        await sign_in(tab, publisher.email, publisher.password)
+        await tab.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Revenus").click()
+        month = tab.locator(f'[data-testid="revenue-month"][data-period="{PERIOD}"]')
+        assert "3\u202f234,56\u00a0€" in await month.inner_text()  # 1 234,56 € + the whole 2 000,00 € service
+        await tab.screenshot(path=str(ARTIFACTS / "billing_publisher_revenue.png"), full_page=True)
+    finally:
+        await context.close()
