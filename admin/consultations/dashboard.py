@@ -15,7 +15,7 @@ from typing import Any
 import msgspec
 
 from admin.tables import Column, Table, table
-from catalogue.needs.reference import CONTRIBUTION_STATE_LABELS
+from catalogue.needs.reference import CONTRIBUTION_STATE_LABELS, THEMATIQUES
 from catalogue.needs.schemas import ConsultationView, ContributionView
 from catalogue.needs.service import ConsultationService, ContributionService, RegroupementService
 from catalogue.votes.schemas import ConsultationResults, DecisionView, InterestView
@@ -29,6 +29,7 @@ from catalogue.votes.service.deployment import rolled_up
 from store.kit.auth import Actor, require_curator
 from store.kit.errors import NotFound
 from store.registry.service import RegistryService
+from store.registry.siren import fold
 
 KIND_LABELS = {
     "commune": "Commune",
@@ -161,7 +162,7 @@ class ConsultationDashboard:
                 ],
                 [
                     [theme, *(counts[s] for s in SHOWN_STATES), sum(counts.values())]
-                    for theme, counts in sorted(themes.items())
+                    for theme, counts in sorted(themes.items(), key=_theme_order)
                 ],
             ),
             table(
@@ -280,6 +281,12 @@ class ConsultationDashboard:
         if name not in TABLE_NAMES:
             raise NotFound(f"Tableau « {name} » inconnu.", code="dashboard_table_not_found")
         return (await self.build(actor, consultation_id)).tables[name]
+
+
+def _theme_order(item: tuple[str, object]) -> tuple[int, str]:
+    """The reference order of the thématiques, then any other one (older data) by folded name."""
+    theme = item[0]
+    return (THEMATIQUES.index(theme), "") if theme in THEMATIQUES else (len(THEMATIQUES), fold(theme))
 
 
 def _positioning(

@@ -88,7 +88,7 @@ def test_few_distinct_values_use_fewer_classes_and_the_legend_says_so() -> None:
         ".//ul[@class='ts-map__legend']"
     )
     assert legend is not None
-    assert ["".join(li.itertext()).strip() for li in legend] == ["aucun soutiens", "1 soutiens", "2 soutiens"]
+    assert ["".join(li.itertext()).strip() for li in legend] == ["aucun soutien", "1 soutien", "2 soutiens"]
 
 
 def test_money_formatter_and_unknown_codes_are_listed() -> None:
@@ -135,3 +135,13 @@ def test_bar_chart_is_valid_svg_with_a_title_per_bar() -> None:
 def test_empty_charts_say_there_is_nothing() -> None:
     assert "Aucune donnée." in render_bar_chart([], title="t", unit="u")
     assert "Aucune donnée." in render_departement_map({}, title="t", unit="u")
+
+
+def test_units_are_singular_after_zero_and_one() -> None:
+    html = render_departement_map({"01": 1, "02": 0, "03": 2}, title="t", unit="soutiens validés")
+    shown = by_code(html)
+    assert shown["01"].findtext(f"{SVG}title") == "Ain (01) : 1 soutien validé"
+    assert shown["02"].findtext(f"{SVG}title") == "Aisne (02) : 0 soutien validé"
+    assert shown["03"].findtext(f"{SVG}title") == "Allier (03) : 2 soutiens validés"
+    pays = render_bar_chart([("a", 1)], title="t", unit="pays", unit_one="pays")
+    assert "a : 1 pays" in pays

@@ -110,7 +110,7 @@ async def test_dashboard_exports_are_for_curators_only_and_unknown_tables_are_40
     assert missing.status_code == 404
     page = await client.get("/curation/consultations/relance-2021", headers=HTML)
     assert 'data-code="01" data-class="1" fill="#000091"' in page.text
-    assert "Ain (01) : 1 soutiens" in page.text
+    assert "Ain (01) : 1 soutien<" in page.text
 
 
 async def test_public_results_page_shows_the_map_once_votes_are_public(client, state) -> None:

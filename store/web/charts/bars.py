@@ -8,6 +8,8 @@ from itertools import count
 import msgspec
 from markupsafe import Markup, escape
 
+from store.web.charts.units import unit_for
+
 BAR_HEIGHT, BAR_THICKNESS = 24, 16
 LABEL_WIDTH, VALUE_WIDTH = 260, 110
 LABEL_CHARS = 36
@@ -30,6 +32,7 @@ def render_bar_chart(
     unit: str,
     formatter: Callable[[int], str] | None = None,
     width: int = 640,
+    unit_one: str | None = None,
 ) -> Markup:
     """One bar per row, longest = largest value; each bar carries a ``<title>`` with its figure.
 
@@ -52,7 +55,7 @@ def render_bar_chart(
     for i, bar in enumerate(rows):
         y = i * BAR_HEIGHT
         short = bar.label if len(bar.label) <= LABEL_CHARS else bar.label[: LABEL_CHARS - 1] + "…"
-        said = f"{fmt(bar.value)} {unit}".strip()
+        said = f"{fmt(bar.value)} {unit_for(bar.value, unit, unit_one)}".strip()
         length = round(span * bar.value / top)
         parts.append(
             f'<g class="ts-chart__bar"><title>{escape(bar.label)} : {escape(said)}</title>'

@@ -17,6 +17,7 @@ import msgspec
 from markupsafe import Markup, escape
 
 from store.web.charts.departements import DepartementShape, departement_map
+from store.web.charts.units import unit_for
 
 PALETTE = ("#f6f6f6", "#e3e3fd", "#b1b1f9", "#7b7bf0", "#4646c8", "#000091")
 """Class 0 (no value or zero) then five steps of the DSFR blue-france ramp, lightest first."""
@@ -75,11 +76,13 @@ def render_departement_map(
     formatter: Callable[[int], str] | None = None,
     caption: str | None = None,
     table_id: str | None = None,
+    unit_one: str | None = None,
 ) -> Markup:
     """The figure (map, legend, credit, table). ``formatter`` writes a value (default: thousands).
 
     ``table_id`` names a table of the page that already holds these figures: the map then points to
-    it (``aria-describedby``) instead of repeating them in a table of its own.
+    it (``aria-describedby``) instead of repeating them in a table of its own. ``unit`` is plural
+    ("soutiens"); after 0 or 1 its singular is used (``unit_one``, else the plural without its "s").
     """
     fmt = formatter or thousands
     negative = sorted(code for code, v in values.items() if v < 0)
@@ -90,7 +93,7 @@ def render_departement_map(
     uid = f"ts-map-{next(_ids)}"
 
     def said(value: int | None) -> str:
-        return "aucune donnée" if value is None else f"{fmt(value)} {unit}".strip()
+        return "aucune donnée" if value is None else f"{fmt(value)} {unit_for(value, unit, unit_one)}".strip()
 
     def shape(d: DepartementShape, body: str) -> str:
         value = values.get(d.code)
@@ -140,9 +143,10 @@ def render_departement_map(
         label = "aucun" if cls.index == 0 else f"{fmt(cls.lower)} à {fmt(cls.upper)}"
         if cls.index and cls.lower == cls.upper:
             label = fmt(cls.lower)
+        label = f"{label} {unit_for(cls.upper, unit, unit_one)}".strip()
         legend.append(
             f'<li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" '
-            f'fill="{cls.fill}" stroke="#929292"/></svg> {escape(label)} {escape(unit)}</li>'
+            f'fill="{cls.fill}" stroke="#929292"/></svg> {escape(label)}</li>'
         )
     legend.append("</ul>")
     names = {d.code: d for d in base.departements}
