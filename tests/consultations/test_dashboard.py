@@ -73,14 +73,26 @@ async def test_every_dashboard_table_has_its_csv_with_the_same_rows(client, stat
         if i.role == "cofinanceur" and i.state in {"submitted", "accepted"}
     )
     assert positioning.total("cofinancement_propose_centimes") == live_cofunding
+    places = board.tables["positionnements-par-departement"]
+    assert places.total("cofinancement_propose_centimes") == live_cofunding
+    live = [i for i in board.interests if i.state in {"submitted", "accepted"}]
+    assert places.total("positionnements") == len(live)
+    assert places.total("pilotes") == sum(i.role == "territoire_referent" for i in live)
     deployment = board.tables["deploiement"]
     selected = [d.proposal_id for d in board.decisions if d.decision == "selected"]
     assert [row[0] for row in deployment.rows] == selected
     assert {row[0]: row[-1] for row in deployment.rows} == await state.deployment.progress_of(selected)
 
     # The map colours the départements that supported, names each one, and credits the base map.
-    coloured = set(re.findall(r'data-code="([0-9AB]{2,3})" data-class="[1-5]"', page.text))
+    supports_map = page.text.split("<h3>Par département</h3>")[1]
+    coloured = set(
+        re.findall(r'data-code="([0-9AB]{2,3})" data-class="[1-5]"', supports_map.split("</figure>")[0])
+    )
     assert coloured == {code for code, n in board.supports_by_departement.items() if n > 0}
+    positioning_map = page.text.split("<h3>Par département</h3>")[2].split("</figure>")[0]
+    coloured = set(re.findall(r'data-code="([0-9AB]{2,3})" data-class="[1-5]"', positioning_map))
+    assert coloured == set(board.positionings_by_departement)
+    assert 'aria-describedby="table-positionnements-par-departement"' in page.text
     assert 'aria-describedby="table-soutiens-par-departement"' in page.text
     assert "Victor Cazanave" in page.text
     assert "CC BY 4.0" in page.text

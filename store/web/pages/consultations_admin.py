@@ -50,6 +50,12 @@ def dashboard_figures(board: Dashboard) -> dict[str, Markup]:
             unit="soutiens",
             table_id="table-soutiens-par-departement",
         ),
+        "positioning_map": render_departement_map(
+            board.positionings_by_departement,
+            title="Positionnements par département",
+            unit="positionnements",
+            table_id="table-positionnements-par-departement",
+        ),
         "deployment": render_bar_chart(
             [Bar(str(row[1]), int(row[-1])) for row in deployment.rows],
             title="Avancement du déploiement par projet financé",
