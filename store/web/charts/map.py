@@ -63,6 +63,22 @@ def class_of(value: int | None, classes: list[MapClass]) -> MapClass:
     raise ValueError(f"{value} is above the last class")
 
 
+def _legend_label(
+    cls: MapClass, classes: list[MapClass], fmt: Callable[[int], str], *, continuous: bool
+) -> str:
+    """Counts read as exact ranges ("10 à 17"); formatted amounts, shown rounded, as continuous
+    ones ("jusqu'à 2,4 M€", "2,4 M€ à 4,8 M€"), each class holding its upper bound."""
+    if cls.index == 0:
+        return "aucun"
+    if cls.lower == cls.upper:
+        return fmt(cls.upper)
+    if not continuous:
+        return f"{fmt(cls.lower)} à {fmt(cls.upper)}"
+    if cls.index == 1:
+        return f"jusqu'à {fmt(cls.upper)}"
+    return f"{fmt(classes[cls.index - 1].upper)} à {fmt(cls.upper)}"
+
+
 def _tile_position(index: int) -> tuple[int, int]:
     row, column = divmod(index, 2)
     return TILE_GAP + column * (TILE + TILE_GAP), TILES_TOP + row * (TILE + TILE_GAP)
@@ -138,11 +154,9 @@ def render_departement_map(
             )
         )
     parts.append("</svg>")
-    legend = [f'<ul class="ts-map__legend" aria-label="Légende : {escape(unit)}">']
+    legend = [f'<ul class="ts-map__legend" aria-label="Légende : {escape(unit or title)}">']
     for cls in classes:
-        label = "aucun" if cls.index == 0 else f"{fmt(cls.lower)} à {fmt(cls.upper)}"
-        if cls.index and cls.lower == cls.upper:
-            label = fmt(cls.lower)
+        label = _legend_label(cls, classes, fmt, continuous=formatter is not None)
         label = f"{label} {unit_for(cls.upper, unit, unit_one)}".strip()
         legend.append(
             f'<li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" '
