@@ -96,6 +96,7 @@ async def test_every_dashboard_table_has_its_csv_with_the_same_rows(client, stat
     assert 'aria-describedby="table-soutiens-par-departement"' in page.text
     assert "Victor Cazanave" in page.text
     assert "CC BY 4.0" in page.text
+    assert page.text.count('data-testid="map-credit"') == 1
     assert page.text.count('class="ts-chart"') == 3
 
 
@@ -138,6 +139,7 @@ async def test_public_results_page_shows_the_map_once_votes_are_public(client, s
     expected = {b.key: b.supports for b in results.by_departement if b.key != "—"}
     assert {code: int(n.replace("\u202f", "")) for code, n in shown} == expected
     assert "Victor Cazanave" in page.text
+    assert 'data-testid="map-credit"' in page.text
 
 
 async def test_public_page_has_no_map_while_votes_are_hidden(client, state) -> None:
@@ -153,3 +155,4 @@ async def test_public_page_has_no_map_while_votes_are_hidden(client, state) -> N
     assert page.status_code == 200
     assert "Les résultats du vote seront publiés" in page.text
     assert "ts-map" not in page.text
+    assert "map-credit" not in page.text
