@@ -191,3 +191,10 @@ def test_a_money_map_reads_in_short_amounts() -> None:
         "7,2\u00a0M€ à 9,6\u00a0M€",
         "9,6\u00a0M€ à 12\u00a0M€",
     ]
+
+
+def test_a_chart_can_point_to_the_table_holding_its_figures() -> None:
+    svg = ET.fromstring(  # noqa: S314 - our own output
+        render_bar_chart([("a", 1)], title="t", unit="u", table_id="table-x")
+    )
+    assert svg.attrib["aria-describedby"] == "table-x"
