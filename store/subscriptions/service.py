@@ -241,11 +241,11 @@ class SubscriptionService:
                 "deployment_note": None,
             }
 
-        view = await self._transition(
+        view, fresh = await self._transition(
             actor, subscription_id, "sign", key=key, sources={State.pending_signature}, target=State.active,
             who="signer", apply=apply,
         )  # fmt: skip
-        return await self._after(actor, view, provision=True)
+        return await self._after(actor, view, provision=True) if fresh else view
 
     async def reject(self, actor: Actor, subscription_id: str, reason: str, *, key: str) -> SubscriptionView:
         async def apply(
@@ -255,10 +255,11 @@ class SubscriptionService:
             code = "rejected_by_curator" if not signs_for(actor, row["collectivite"]) else "declined"
             return {"rejection_code": code, "rejection_reason": reason.strip()}
 
-        return await self._transition(
+        view, _ = await self._transition(
             actor, subscription_id, "reject", key=key, sources={State.requested, State.pending_signature},
             target=State.rejected, who="signer_or_curator", reason=reason, reason_required=True, apply=apply,
         )  # fmt: skip
+        return view
 
     async def suspend(self, actor: Actor, subscription_id: str, reason: str, *, key: str) -> SubscriptionView:
         async def apply(
@@ -268,11 +269,11 @@ class SubscriptionService:
             by = "collectivite" if signs_for(actor, row["collectivite"]) else "curator"
             return {"suspended_by": by}
 
-        view = await self._transition(
+        view, fresh = await self._transition(
             actor, subscription_id, "suspend", key=key, sources={State.active}, target=State.suspended,
             who="signer_or_curator", reason=reason, apply=apply,
         )  # fmt: skip
-        return await self._after(actor, view, provision=False)
+        return await self._after(actor, view, provision=False) if fresh else view
 
     async def resume(self, actor: Actor, subscription_id: str, *, key: str) -> SubscriptionView:
         async def apply(
@@ -289,11 +290,11 @@ class SubscriptionService:
             )  # fmt: skip
             return {"suspended_by": None, "deployment_note": None}
 
-        view = await self._transition(
+        view, fresh = await self._transition(
             actor, subscription_id, "resume", key=key, sources={State.suspended}, target=State.active,
             who="signer_or_curator", apply=apply, curator_reason=False,
         )  # fmt: skip
-        return await self._after(actor, view, provision=True)
+        return await self._after(actor, view, provision=True) if fresh else view
 
     async def terminate(
         self, actor: Actor, subscription_id: str, reason: str, *, key: str
@@ -308,11 +309,11 @@ class SubscriptionService:
             await self.repo.end_coverage(row["id"])
             return {"terminated_on": today}
 
-        view = await self._transition(
+        view, fresh = await self._transition(
             actor, subscription_id, "terminate", key=key, sources={State.active, State.suspended},
             target=State.terminated, who="signer_or_curator", reason=reason, apply=apply,
         )  # fmt: skip
-        if previous.get("state") == State.active:
+        if fresh and previous.get("state") == State.active:
             return await self._after(actor, view, provision=False)
         return view
 
@@ -376,7 +377,8 @@ class SubscriptionService:
         reason: str = "",
         reason_required: bool = False,
         curator_reason: bool = True,
-    ) -> SubscriptionView:
+    ) -> tuple[SubscriptionView, bool]:
+        """Apply one move; returns the view and False when an idempotency key replayed it."""
         row = await self._visible(actor, subscription_id)
         signer, curator = signs_for(actor, row["collectivite"]), is_curator(actor)
         if not (signer or (who == "signer_or_curator" and curator)):
@@ -389,7 +391,7 @@ class SubscriptionService:
             )
         fingerprint = _fingerprint(action, subscription_id, {"reason": reason})
         if (replayed := await self._replay(actor, key, action, fingerprint)) is not None:
-            return replayed
+            return replayed, False
         if row["state"] not in sources:
             raise self._illegal(action, row["state"])
         now, today = utcnow(), self.today()
@@ -419,7 +421,7 @@ class SubscriptionService:
                     )
                 )
             await self._record(actor, key, action, fingerprint, subscription_id, now)
-        return await self.get(actor, subscription_id)
+        return await self.get(actor, subscription_id), True
 
     async def _after(self, actor: Actor, view: SubscriptionView, *, provision: bool) -> SubscriptionView:
         """Deploy or deprovision once the change has committed; remember any problem on the subscription."""
