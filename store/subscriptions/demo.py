@@ -1,6 +1,7 @@
 """Demo subscriptions, made through the services like real use: the first-party services published,
 listings naming the plugin to deploy, and subscriptions of the demo collectivités in every
 interesting state (active and deployed, waiting for a signature, a groupement sharing the cost).
+The interactive voice server is left for the demo mayor to subscribe to (the browser test does).
 
 Idempotent: every request and signature carries a fixed idempotency key, so a second run replays
 them and writes nothing.
@@ -86,9 +87,6 @@ async def seed_subscriptions(
         created["abonnements"] += 1
 
     await subscribe("orientation", mayor, _request("orientation-des-usagers", bourg, 0, "gratuit"), mayor)
-    await subscribe(
-        "svi", mayor, _request("serveur-vocal-interactif", bourg, 0, "mapa", duration_months=48), mayor
-    )
     await subscribe(
         "budget", agent, _request("budget-participatif", bourg, 0, "dispense", duration_months=12), None
     )
