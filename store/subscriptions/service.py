@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -147,6 +147,26 @@ class SubscriptionService:
             recurring_yearly_ht_cents=sum(s.yearly_ht_cents for s in active),
         )
 
+    async def reconcile(self) -> Sequence[str]:
+        """Bring deployments in line with subscriptions: deploy for active ones where nothing runs (a
+        process stopped between a signature's commit and its deployment), deprovision for suspended
+        or terminated ones where the service still runs. Returns what it did, one line each."""
+        done: list[str] = []
+        for row in await self.repo.find(limit=1_000_000):
+            plugin_id = row["plugin_id"]
+            if plugin_id is None or row["state"] not in (State.active, State.suspended, State.terminated):
+                continue
+            covered = [c["collectivite"] for c in (await self.repo.coverage([row["id"]]))[str(row["id"])]]
+            for siren in covered:
+                running = await self.provisioner.deployed(plugin_id, siren)
+                if row["state"] == State.active and not running:
+                    problem = await self.provisioner.provision(plugin_id, [siren])
+                    done.append(f"{siren}/{plugin_id} : " + (problem or "déployé"))
+                elif row["state"] != State.active and running:
+                    problem = await self.provisioner.deprovision(plugin_id, [siren])
+                    done.append(f"{siren}/{plugin_id} : " + (problem or "retiré"))
+        return done
+
     # Request --------------------------------------------------------------------------------------
 
     async def request(self, actor: Actor, data: SubscriptionRequest, *, key: str) -> SubscriptionView:
@@ -230,6 +250,7 @@ class SubscriptionService:
         async def apply(
             work: UnitOfWork, row: dict[str, Any], now: dt.datetime, today: dt.date
         ) -> dict[str, Any]:
+            await self._still_open(row)
             await self.repo.open_segment(
                 row["id"], on=today, plan_name=row["plan_name"],
                 yearly_ht_cents=row["yearly_ht_cents"], vat_rate_bp=row["vat_rate_bp"],
@@ -422,6 +443,25 @@ class SubscriptionService:
                 )
             await self._record(actor, key, action, fingerprint, subscription_id, now)
         return await self.get(actor, subscription_id), True
+
+    async def _still_open(self, row: dict[str, Any]) -> None:
+        """At signature: the listing is still offered and the services it requires are still active."""
+        listing = await self.listings.get(row["listing_slug"])
+        if listing is None or listing.state != "published":
+            raise Conflict(
+                "Ce service n'est plus proposé au catalogue : la demande ne peut plus être signée.",
+                code="listing_not_open",
+            )
+        covered = [c["collectivite"] for c in (await self.repo.coverage([row["id"]]))[str(row["id"])]]
+        active = await self.repo.covered_by_active(covered, listing.required_services)
+        missing = sorted(
+            {slug for siren in covered for slug in listing.required_services if (siren, slug) not in active}
+        )
+        if missing:
+            raise Conflict(
+                "Un service requis n'est plus actif (" + ", ".join(missing) + ") : réabonnez-vous-y d'abord.",
+                code="required_service_missing",
+            )
 
     async def _after(self, actor: Actor, view: SubscriptionView, *, provision: bool) -> SubscriptionView:
         """Deploy or deprovision once the change has committed; remember any problem on the subscription."""
