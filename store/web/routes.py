@@ -18,6 +18,7 @@ from store.web.pages.plugins import PublisherPluginPages
 from store.web.pages.plugins_curation import PluginCurationPages
 from store.web.pages.publisher import PublisherPages
 from store.web.pages.search import SearchPages
+from store.web.pages.service_search import ServiceSearchPages
 
 
 def web_route_handlers() -> list[ControllerRouterHandler]:
@@ -36,4 +37,5 @@ def web_route_handlers() -> list[ControllerRouterHandler]:
         SearchPages,
         PublisherPluginPages,
         PluginCurationPages,
+        ServiceSearchPages,
     ]

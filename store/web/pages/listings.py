@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from litestar import Controller, Request, get
@@ -10,7 +11,10 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from catalogue.listings.service import ListingService
+from catalogue.listings.upstream import UpstreamListings
+from catalogue.votes.service import DeploymentService
 from store.kit.auth import PUBLIC, actor_of
+from store.kit.errors import NotFound
 from store.web.pages.catalogue_view import labels, plan_display, population_limits
 from store.web.rendering import page
 
@@ -20,10 +24,19 @@ class ListingPages(Controller):
 
     @get("/catalogue/{slug:str}", opt=PUBLIC)
     async def listing(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], listings: NamedDependency[ListingService]
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        listings: NamedDependency[ListingService],
+        upstream_listings: NamedDependency[UpstreamListings],
+        deployment: NamedDependency[DeploymentService],
     ) -> Template:
         actor = actor_of(request)
         listing = await listings.get(actor, slug)
+        progress = []
+        for proposal_id in await upstream_listings.proposals(listing.slug):
+            with contextlib.suppress(NotFound):
+                progress.append(await deployment.progress(proposal_id))
         return page(
             request,
             "pages/listing.html",
@@ -34,5 +47,7 @@ class ListingPages(Controller):
             ),
             eligibility=await listings.eligibility(actor, listing),
             allowed=listings.allowed(actor, listing),
+            pilots=await upstream_listings.pilots(listing.slug),
+            progress=progress,
             **labels(),
         )
