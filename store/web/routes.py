@@ -22,6 +22,7 @@ from store.web.pages.plugins_curation import PluginCurationPages
 from store.web.pages.publisher import PublisherPages
 from store.web.pages.revenue import RevenuePages
 from store.web.pages.search import SearchPages
+from store.web.pages.service_search import ServiceSearchPages
 from store.web.pages.subscriptions import SubscriptionPages
 
 
@@ -46,4 +47,5 @@ def web_route_handlers() -> list[ControllerRouterHandler]:
         BillingAdminPages,
         BillingInvoiceAdminPages,
         SubscriptionPages,
+        ServiceSearchPages,
     ]

@@ -9,7 +9,6 @@ import msgspec
 
 from catalogue.funding.from_upstream import SelectionFundingRequested
 from catalogue.funding.from_upstream import subscribe as subscribe_funding
-from catalogue.listings.from_upstream import subscribe as subscribe_listings
 from catalogue.needs.phases import PHASE_ORDER
 from catalogue.votes.events import FundingReservationRequested
 from store.kit.tables import OutboxEvent
@@ -61,8 +60,7 @@ async def as_(client, state, persona) -> dict[str, str]:
 
 
 async def test_from_a_contribution_to_a_selected_service_with_pilots_and_funding(client, state) -> None:
-    listings, funding = FakeListings(), FakeFunding()
-    subscribe_listings(state.dispatcher, listings)
+    listings, funding = state.upstream_listings, FakeFunding()  # the app wires the listings side
     subscribe_funding(state.dispatcher, funding)
     clock = clock_of(state)
     curator = await make_account(state, "curatrice@anct.gouv.fr", curator=True)
@@ -224,9 +222,9 @@ async def test_from_a_contribution_to_a_selected_service_with_pilots_and_funding
     await state.dispatcher.drain()
     slug = await listings.slug_for_proposal(proposal_id)
     assert slug == f"orientation-des-usagers-{proposal_id}"
-    assert listings.listings[slug]["state"] == "draft"
+    assert (await state.listings.repo.get(slug)).state == "draft"
     assert funding.reservations == {f"selection:{decision['id']}": ("relance-axe-1", 45_000_000)}
-    assert listings.pilots[slug] == {(RENNES, "35")}
+    assert {(p.siren, p.departement_code) for p in await listings.pilots(slug)} == {(RENNES, "35")}
     topics = [r["topic"] for r in await OutboxEvent.select(OutboxEvent.topic).order_by(OutboxEvent.id)]
     for topic in (
         "catalogue:contribution:published",
