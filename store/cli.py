@@ -133,6 +133,20 @@ def grant_mandate(
 
 
 @cli.command()
+@click.pass_context
+def housekeeping(ctx: click.Context) -> None:
+    """Purge les sessions expirées, les tentatives de connexion anciennes et les événements traités."""
+
+    async def work(state: Any) -> dict[str, int]:
+        result: dict[str, int] = await state.housekeeper.run_once()
+        return result
+
+    removed = run_with_state(settings_from(ctx), work)
+    for name, count in removed.items():
+        console.print(f"{name} : {count} ligne(s) supprimée(s)")
+
+
+@cli.command()
 @click.option("--workers", type=int, default=None)
 @click.pass_context
 def serve(ctx: click.Context, workers: int | None) -> None:

@@ -30,6 +30,7 @@ from store.billing.schemas import (
     SplitPart,
     VatBreakdown,
 )
+from store.billing.statements import Statements
 from store.billing.verify import verify_documents
 from store.kit.auth import Actor, require_actor, require_curator
 from store.kit.errors import Conflict, InvalidInput, NotFound
@@ -72,6 +73,7 @@ class BillingService:
         self.runner = BillingRun(settings, self.ledger, self.repo)
         self.corrections = Corrections(settings, self.ledger, self.repo)
         self.budget = BudgetService(self.ledger)
+        self.statements = Statements(self.ledger, self.repo, settings.billing_platform_fee_bp)
         self.charge_sources: list[Callable[[str], Awaitable[list[ChargeIn]]]] = []
         """Producers asked for a period's charges before each run (subscriptions register theirs)."""
 
@@ -342,12 +344,19 @@ class BillingService:
         return view
 
     async def record_payment(
-        self, actor: Actor | None, invoice_id: str, data: PaymentIn, *, key: str, source: str = "manual"
+        self,
+        actor: Actor | None,
+        invoice_id: str,
+        data: PaymentIn,
+        *,
+        key: str,
+        source: str = "manual",
+        allow_excess: bool = True,
     ) -> PaymentView:
         self._curator(actor)
         async with self.uow() as work:
             view = await self.corrections.record_payment(
-                invoice_id, data, key=key, actor=actor_label(actor), source=source
+                invoice_id, data, key=key, actor=actor_label(actor), source=source, allow_excess=allow_excess
             )
             if not view.replayed:
                 work.emit(
@@ -371,11 +380,14 @@ class BillingService:
         self._curator(actor)
         return await self.corrections.import_payments_csv(text, actor=actor_label(actor))
 
-    async def write_off(self, actor: Actor | None, invoice_id: str, *, key: str) -> None:
+    async def write_off(self, actor: Actor | None, invoice_id: str, *, key: str) -> bool:
+        """Write off what remains due; ``True`` when the key had already done it (a replay)."""
         self._curator(actor)
         async with self.uow() as work:
-            await self.corrections.write_off(invoice_id, key=key, actor=actor_label(actor))
-            work.audit(_audit(actor, "billing.invoice.write_off", "invoice", invoice_id))
+            result = await self.corrections.write_off(invoice_id, key=key, actor=actor_label(actor))
+            if not result.replayed:
+                work.audit(_audit(actor, "billing.invoice.write_off", "invoice", invoice_id))
+        return result.replayed
 
     async def overdue(self, today: str | None = None) -> list[InvoiceSummary]:
         day = today or today_of(self.ledger.clock())

@@ -5,6 +5,8 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from store.web.pages.auth import AuthPages
+from store.web.pages.billing_admin import BillingAdminPages
+from store.web.pages.billing_invoice_admin import BillingInvoiceAdminPages
 from store.web.pages.collectivites import CollectivitePages
 from store.web.pages.consultations import ConsultationPages
 from store.web.pages.consultations_admin import ConsultationAdminPages
@@ -13,10 +15,12 @@ from store.web.pages.consultations_regroupement import ConsultationRegroupementP
 from store.web.pages.consultations_selection import ConsultationSelectionPages
 from store.web.pages.curation import CurationPages
 from store.web.pages.home import HomePages
+from store.web.pages.invoices import InvoicePages
 from store.web.pages.listings import ListingPages
 from store.web.pages.plugins import PublisherPluginPages
 from store.web.pages.plugins_curation import PluginCurationPages
 from store.web.pages.publisher import PublisherPages
+from store.web.pages.revenue import RevenuePages
 from store.web.pages.search import SearchPages
 from store.web.pages.subscriptions import SubscriptionPages
 
@@ -37,5 +41,9 @@ def web_route_handlers() -> list[ControllerRouterHandler]:
         SearchPages,
         PublisherPluginPages,
         PluginCurationPages,
+        InvoicePages,
+        RevenuePages,
+        BillingAdminPages,
+        BillingInvoiceAdminPages,
         SubscriptionPages,
     ]
