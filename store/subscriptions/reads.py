@@ -13,7 +13,7 @@ from store.registry.repository import RegistryRepository
 from store.subscriptions.provisioning import Provisioner
 from store.subscriptions.reference import STATE_LABELS, State
 from store.subscriptions.repository import SubscriptionRepository
-from store.subscriptions.schemas import PublisherSubscribers, SubscriberRow, SubscriptionView
+from store.subscriptions.schemas import ListingRevenue, PublisherSubscribers, SubscriberRow, SubscriptionView
 from store.subscriptions.views import can_read, to_view
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -106,11 +106,25 @@ class SubscriptionReads:
             if r["state"] != State.rejected
         ]
         active = [s for s in subscribers if s.state == State.active]
+        per_listing: dict[str, list[SubscriberRow]] = {}
+        for row in active:
+            per_listing.setdefault(row.listing_slug, []).append(row)
+        by_listing = [
+            ListingRevenue(
+                listing_slug=slug,
+                listing_name=rows[0].listing_name,
+                active_count=len(rows),
+                recurring_yearly_ht_cents=sum(r.yearly_ht_cents for r in rows),
+            )
+            for slug, rows in per_listing.items()
+        ]
+        by_listing.sort(key=lambda r: (-r.recurring_yearly_ht_cents, r.listing_slug))
         return PublisherSubscribers(
             publisher_siren=publisher_siren,
             subscribers=subscribers,
             active_count=len(active),
             recurring_yearly_ht_cents=sum(s.yearly_ht_cents for s in active),
+            by_listing=by_listing,
         )
 
     async def reconcile(self) -> Sequence[str]:

@@ -116,9 +116,18 @@ class SubscriberRow(msgspec.Struct, frozen=True, kw_only=True):
     activated_on: dt.date | None
 
 
+class ListingRevenue(msgspec.Struct, frozen=True, kw_only=True):
+    listing_slug: str
+    listing_name: str
+    active_count: int
+    recurring_yearly_ht_cents: int
+
+
 class PublisherSubscribers(msgspec.Struct, frozen=True, kw_only=True):
     publisher_siren: str
     subscribers: list[SubscriberRow]
     active_count: int
     recurring_yearly_ht_cents: int
     """Sum of the yearly HT prices of the active subscriptions (suspended ones are not billed)."""
+    by_listing: list[ListingRevenue] = []
+    """The same, per listing, largest first."""
