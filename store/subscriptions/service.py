@@ -168,12 +168,17 @@ class SubscriptionService(SubscriptionReads):
             work: UnitOfWork, row: dict[str, Any], now: dt.datetime, today: dt.date
         ) -> dict[str, Any]:
             await self.repo.end_coverage(row["id"])
-            code = "rejected_by_curator" if not signs_for(actor, row["collectivite"]) else "declined"
+            holder = row["collectivite"]
+            code = (
+                "declined" if signs_for(actor, holder)
+                else "withdrawn" if acts_for(actor, holder)
+                else "rejected_by_curator"
+            )  # fmt: skip
             return {"rejection_code": code, "rejection_reason": reason.strip()}
 
         view, _ = await self._transition(
             actor, subscription_id, "reject", key=key, sources={State.requested, State.pending_signature},
-            target=State.rejected, who="signer_or_curator", reason=reason, reason_required=True, apply=apply,
+            target=State.rejected, who="agent_or_curator", reason=reason, reason_required=True, apply=apply,
         )  # fmt: skip
         return view
 
@@ -297,10 +302,12 @@ class SubscriptionService(SubscriptionReads):
         """Apply one move; returns the view and False when an idempotency key replayed it."""
         row = await self._visible(actor, subscription_id)
         signer, curator = signs_for(actor, row["collectivite"]), is_curator(actor)
-        if not (signer or (who == "signer_or_curator" and curator)):
+        agent = who == "agent_or_curator" and acts_for(actor, row["collectivite"])
+        if not (signer or agent or (who != "signer" and curator)):
             raise self._forbidden(who)
+        role = "collectivite" if signer or agent else "curator"
         reason = reason.strip()
-        if (reason_required or (curator_reason and not signer)) and not reason:
+        if (reason_required or (curator_reason and role == "curator")) and not reason:
             raise InvalidInput(
                 "Un motif est obligatoire pour cette décision : il sera communiqué à la collectivité.",
                 code="reason_required",
@@ -315,7 +322,6 @@ class SubscriptionService(SubscriptionReads):
             columns = await apply(work, row, now, today)
             if not await self.repo.move(row["id"], sources=sources, target=target, now=now, **columns):
                 raise self._concurrent()
-            role = "collectivite" if signer else "curator"
             work.audit(
                 audit(
                     actor, action, row["id"], row["state"], target, reason=reason or None, data={"role": role}
@@ -421,6 +427,11 @@ class SubscriptionService(SubscriptionReads):
                 "Seul un signataire habilité de la collectivité (maire, président ou délégation de "
                 "signature) peut faire cela.",
                 code="signature_required",
+            )
+        if who == "agent_or_curator":
+            return Forbidden(
+                "Seuls les agents de la collectivité ou un curateur de l'ANCT peuvent refuser cette demande.",
+                code="transition_forbidden",
             )
         return Forbidden(
             "Seuls un signataire habilité de la collectivité ou un curateur de l'ANCT peuvent faire cela.",

@@ -116,7 +116,7 @@ ROWS: dict[str, Rows] = {
     "POST " + ONE + "/sign": only(setup=subscription("pending_signature"), **MOVE),
     "POST " + ONE + "/change-plan": only(setup=subscription("active"), json={"plan_index": 0}, **MOVE),
     "POST " + ONE + "/reject": only(
-        "curator", setup=subscription("pending_signature"), json={"reason": "Doublon"}, **MOVE
+        "agent", "curator", setup=subscription("pending_signature"), json={"reason": "Doublon"}, **MOVE
     ),
     "POST " + ONE + "/suspend": only(
         "curator", setup=subscription("active"), json={"reason": "Contrôle"}, **MOVE

@@ -36,7 +36,7 @@ SIGNER_ONLY = {"sign", "change_plan"}
 def expected(state: str, suspended_by: str | None, action: str, who: str) -> str | type[DomainError]:
     if who == "other_signer":
         return NotFound
-    if who == "agent" or (who == "curator" and action in SIGNER_ONLY):
+    if (who == "agent" and action != "reject") or (who == "curator" and action in SIGNER_ONLY):
         return Forbidden
     if state not in SOURCES[action]:
         return Conflict
