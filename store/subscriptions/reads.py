@@ -13,7 +13,13 @@ from store.registry.repository import RegistryRepository
 from store.subscriptions.provisioning import Provisioner
 from store.subscriptions.reference import STATE_LABELS, State
 from store.subscriptions.repository import SubscriptionRepository
-from store.subscriptions.schemas import ListingRevenue, PublisherSubscribers, SubscriberRow, SubscriptionView
+from store.subscriptions.schemas import (
+    HistoryEntry,
+    ListingRevenue,
+    PublisherSubscribers,
+    SubscriberRow,
+    SubscriptionView,
+)
 from store.subscriptions.views import can_read, to_view
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -66,6 +72,21 @@ class SubscriptionReads:
     async def get(self, actor: Actor, subscription_id: str) -> SubscriptionView:
         row = await self._visible(actor, subscription_id)
         return (await self._views([row], actor))[0]
+
+    async def history(self, actor: Actor, subscription_id: str) -> Sequence[HistoryEntry]:
+        """Every move of the subscription, who made it and why (from the audit log)."""
+        row = await self._visible(actor, subscription_id)
+        return [
+            HistoryEntry(
+                at=r["at"],
+                action=r["action"].removeprefix("store:subscription:"),
+                actor_label=r["actor_label"],
+                from_state=r["from_state"],
+                to_state=r["to_state"],
+                reason=r["reason"],
+            )
+            for r in await self.repo.history(row["id"])
+        ]
 
     async def list(self, actor: Actor, *, collectivite: str | None = None) -> list[SubscriptionView]:
         """A collectivité's subscriptions (held or covering it); every subscription for a curator."""

@@ -102,6 +102,16 @@ class SubscriptionView(msgspec.Struct, frozen=True, kw_only=True):
     """What the caller may do now (sign, reject, change_plan, suspend, resume, terminate)."""
 
 
+class HistoryEntry(msgspec.Struct, frozen=True, kw_only=True):
+    at: dt.datetime
+    action: str
+    """request, eligibility, sign, reject, change_plan, suspend, resume, terminate, deployment"""
+    actor_label: str
+    from_state: str | None
+    to_state: str | None
+    reason: str | None
+
+
 class SubscriberRow(msgspec.Struct, frozen=True, kw_only=True):
     subscription_id: str
     listing_slug: str

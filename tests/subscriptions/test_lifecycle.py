@@ -60,6 +60,10 @@ async def test_request_sign_deploys_the_service_for_the_collectivite(state: Any,
         "store:subscription:eligibility",
         "store:subscription:sign",
     ]
+    history = await state.subscriptions.history(signer, requested.id)
+    assert [(h.action, h.to_state) for h in history] == [
+        ("request", "requested"), ("eligibility", "pending_signature"), ("sign", "active"),
+    ]  # fmt: skip
     topics = {r["topic"] for r in await OutboxEvent.select(OutboxEvent.topic)}
     assert {"store:subscription:requested", "store:subscription:activated"} <= topics
 

@@ -68,6 +68,7 @@ async def test_subscribe_sign_and_open_the_service(client: Any, state: Any) -> N
     assert signed.status_code == 303
     detail = await client.get(detail_url, headers=HTML)
     assert f'href="/services/{BOURG}/{PLUGIN}/"' in detail.text
+    assert "Signature (Actif), par" in detail.text
     mine = await client.get("/abonnements", headers=HTML)
     assert "Actif" in mine.text
 
