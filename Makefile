@@ -22,7 +22,7 @@ DATABASE_URL := $(or $(TS_DATABASE_URL),sqlite:///var/territoires.sqlite3)
 # Stamps are per database, so that pointing TS_DATABASE_URL elsewhere imports again.
 STAMPS := $(DATA_DIR)/.stamps/$(shell printf '%s' '$(DATABASE_URL)' | cksum | cut -d' ' -f1)
 REGISTRY_INPUTS := $(shell find store/registry -type f -not -path '*__pycache__*' 2>/dev/null)
-DEMO_INPUTS := $(shell find store/demo catalogue -type f -not -path '*__pycache__*' 2>/dev/null)
+DEMO_INPUTS := $(shell find store/demo catalogue store/subscriptions/demo.py plugins/builtin -type f -not -path '*__pycache__*' 2>/dev/null)
 CONSULTATION_INPUTS := $(shell find store/upstream_demo store/demo/data.py -type f -not -path '*__pycache__*' 2>/dev/null)
 NPM_DIRS := . $(wildcard tools/meilisearch)
 
