@@ -22,6 +22,9 @@ from piccolo.table import Table
 
 from admin.curation.audit import AuditLog
 from admin.curation.controllers import AuditController, CurationController
+from catalogue.funding import from_upstream as funding_from_upstream
+from catalogue.funding.controllers import FUNDING_CONTROLLERS
+from catalogue.funding.service import FundingService
 from catalogue.listings.controllers import (
     ListingController,
     PublisherListingController,
@@ -149,6 +152,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         interests=InterestService(uow, consultations, population=population),
         deployment=DeploymentService(uow, consultations, population=population),
     )
+    # Funding: envelope tree on the ledger, calls, awards; it reserves what the committee selects.
+    services["funding"] = FundingService(
+        uow, ledger, services["billing"], registry, funder_siren=settings.billing_seller_siren
+    )
+    funding_from_upstream.subscribe(dispatcher, services["funding"])
 
     route_handlers: list[ControllerRouterHandler] = [
         health,
@@ -171,6 +179,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         InvoiceController,
         BillingAdminController,
         ArtifactDownloadController,
+        *FUNDING_CONTROLLERS,
         *plugin_route_handlers(),
         *web_route_handlers(),
         create_static_files_router(

@@ -9,4 +9,5 @@ PICCOLO_APPS: tuple[str, ...] = (
     "catalogue.listings.piccolo_app",
     "store.billing.piccolo_app",
     "plugins.piccolo_app",
+    "catalogue.funding.piccolo_app",
 )

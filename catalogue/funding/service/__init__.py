@@ -1,0 +1,14 @@
+"""The funding service: envelope tree, calls, applications, awards, payments, dashboards.
+
+One object, so that it is at once the consultation's ``ReservationPort`` and the subscriptions'
+grant finder (``active_grant_for``)."""
+
+from catalogue.funding.service.awards import AwardOps
+from catalogue.funding.service.dashboards import DashboardOps
+
+
+class FundingService(AwardOps, DashboardOps):
+    pass
+
+
+__all__ = ["FundingService"]
