@@ -88,11 +88,12 @@ def test_a_higher_population_threshold_never_admits_more(facts: GroupFacts, low:
 
 @given(groups)
 def test_every_verdict_has_a_french_reason(facts: GroupFacts) -> None:
-    for rule in [
+    checks: list[Rule] = [
         MinDepartementsCovered(count=1),
         MinPopulationCovered(population=500_000),
         MaxApplicants(count=2),
-    ]:
+    ]
+    for rule in checks:
         assert evaluate(rule, facts).message.endswith(".")
 
 
