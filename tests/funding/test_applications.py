@@ -248,3 +248,22 @@ async def test_an_award_beyond_the_envelope_is_refused(state: Any, client: httpx
     assert response.status_code == 409
     assert response.json()["code"] == "envelope_exhausted"
     assert (await client.get(f"{BASE}/applications/{app['id']}")).json()["state"] == "eligible"
+
+
+async def test_a_rule_nested_too_deep_is_refused(state: Any, client: httpx.AsyncClient) -> None:
+    world = await setup(state, client)
+    await sign_in(client, world["curator"])
+    for depth in (6, 3000):
+        nested = '{"type": "min_population_covered", "population": 5}'
+        for _ in range(depth):
+            nested = '{"type": "any_of", "rules": [' + nested + "]}"
+        payload = (
+            f'{{"slug": "profond-{depth}", "title": "Appel", "envelope_code": "relance-axe-2", '
+            '"opens_on": "2026-01-01", "closes_on": "2026-12-31", "max_rate_bp": 5000, "rules": '
+            + nested
+            + "}"
+        )
+        headers = {**(await csrf_headers(client)), "content-type": "application/json"}
+        response = await client.post(f"{BASE}/calls", content=payload, headers=headers)
+        assert response.status_code in {400, 422}, response.text[:200]
+        assert response.json()["code"]

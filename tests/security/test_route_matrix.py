@@ -79,6 +79,7 @@ from tests.security.matrix_billing import ROWS as BILLING_ROWS
 from tests.security.matrix_catalogue import ROWS as CATALOGUE_ROWS
 from tests.security.matrix_consultation_pages import ROWS as CONSULTATION_PAGE_ROWS
 from tests.security.matrix_consultations import ROWS as CONSULTATION_ROWS
+from tests.security.matrix_funding import ROWS as FUNDING_ROWS
 from tests.security.matrix_plugins import ROWS as PLUGIN_ROWS
 from tests.support import db as test_db
 from tests.support.people import PASSWORD, make_account
@@ -169,6 +170,7 @@ MATRIX: dict[str, Rows] = merged(
     CONSULTATION_PAGE_ROWS,
     PLUGIN_ROWS,
     BILLING_ROWS,
+    FUNDING_ROWS,
 )
 
 

@@ -9,7 +9,15 @@ import msgspec
 
 from catalogue.funding.eligibility import group_facts
 from catalogue.funding.events import ApplicationSubmitted
-from catalogue.funding.rules import KIND_LABELS, Verdict, decode_rule, encode_rule, evaluate
+from catalogue.funding.rules import (
+    KIND_LABELS,
+    MAX_DEPTH,
+    Verdict,
+    decode_rule,
+    depth,
+    encode_rule,
+    evaluate,
+)
 from catalogue.funding.schemas import (
     STATE_LABELS,
     ApplicationIn,
@@ -50,6 +58,10 @@ class CallOps(FundingBase):
         curator(actor)
         if data.closes_on < data.opens_on:
             raise InvalidInput("La clôture précède l'ouverture.", code="bad_window")
+        if data.rules is not None and depth(data.rules) > MAX_DEPTH:
+            raise InvalidInput(
+                f"Règles trop imbriquées : {MAX_DEPTH} niveaux au plus.", code="rules_too_deep"
+            )
         async with self.uow() as work:
             await self.envelope_row(data.envelope_code)
             if await self.repo.call_by_slug(data.slug) is not None:
