@@ -23,6 +23,8 @@ from catalogue.funding.schemas import (
     DepartementRow,
     EnvelopeIn,
     EnvelopeRow,
+    ListingGrantIn,
+    ListingGrantView,
     PaymentIn,
     PaymentView,
     ReviewIn,
@@ -225,6 +227,24 @@ class FundingController(Controller):
     ) -> PaymentView:
         """Enregistre un versement au lauréat : il consomme l'engagement, jamais au-delà."""
         return await funding.pay(actor_of(request), application_id, data, key=idempotency_key)
+
+    @get("/listing-grants", guards=CURATOR, operation_id="ListListingGrants")
+    async def listing_grants(
+        self, request: Request[Any, Any, Any], funding: NamedDependency[FundingService]
+    ) -> list[ListingGrantView]:
+        """Les services offerts par l'État : cofinancement de tous les abonnements à un service."""
+        return await funding.listing_grants(actor_of(request))
+
+    @post("/listing-grants", guards=CURATOR, status_code=HTTP_201_CREATED, operation_id="CreateListingGrant")
+    async def create_listing_grant(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[ListingGrantIn],
+        idempotency_key: IdempotencyKey,
+        funding: NamedDependency[FundingService],
+    ) -> ListingGrantView:
+        """Engage une enveloppe pour cofinancer chaque abonnement à un service, sur une période."""
+        return await funding.create_listing_grant(actor_of(request), data, key=idempotency_key)
 
     @get("/calls", opt=PUBLIC, operation_id="ListCalls")
     async def calls(self, funding: NamedDependency[FundingService]) -> list[CallView]:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from catalogue.funding.tables import Application, Call, Envelope, Payment, Reservation
+from catalogue.funding.tables import Application, Call, Envelope, ListingGrant, Payment, Reservation
 
 _LOCK = " FOR UPDATE"
 """Row locks exist on PostgreSQL only; SQLite serialises writers with BEGIN IMMEDIATE instead."""
@@ -108,6 +108,33 @@ class FundingRepository:
         return list(
             await Payment.select().where(Payment.application_id == application_id).order_by(Payment.id)
         )
+
+    # Grants for subscriptions ------------------------------------------------------------------
+
+    async def listing_grant_by_key(self, key: str) -> dict[str, Any] | None:
+        return await ListingGrant.select().where(ListingGrant.idempotency_key == key).first()
+
+    async def insert_listing_grant(self, row: dict[str, Any]) -> None:
+        await ListingGrant.insert(ListingGrant(**row))
+
+    async def listing_grants(self, grant_id: str | None = None) -> list[dict[str, Any]]:
+        query = ListingGrant.select().order_by(ListingGrant.id)
+        if grant_id is not None:
+            query = query.where(ListingGrant.grant_id == grant_id)
+        return list(await query)
+
+    async def national_grant(self, listing_id: int, period: str) -> str | None:
+        row = (
+            await ListingGrant.select(ListingGrant.grant_id)
+            .where(
+                (ListingGrant.listing_id == listing_id)
+                & (ListingGrant.from_period <= period)
+                & (ListingGrant.until_period >= period)
+            )
+            .order_by(ListingGrant.id)
+            .first()
+        )
+        return None if row is None else str(row["grant_id"])
 
 
 def utcnow() -> dt.datetime:

@@ -176,3 +176,31 @@ class PaymentView(msgspec.Struct, frozen=True, kw_only=True):
     paid_on: dt.date
     reference: str
     replayed: bool = False
+
+
+Period = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+class ListingGrantIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A "free State service": the envelope pays ``cap_bp`` of every subscription to the listing."""
+
+    envelope_code: Code
+    listing_id: Annotated[int, msgspec.Meta(ge=1)]
+    label: Title
+    cap_bp: Annotated[int, msgspec.Meta(ge=1, le=10_000)]
+    amount_cents: Cents
+    """What the envelope commits to it (billing never consumes beyond)."""
+    from_period: Period
+    until_period: Period
+
+
+class ListingGrantView(msgspec.Struct, frozen=True, kw_only=True):
+    grant_id: str
+    envelope_code: str
+    listing_id: int
+    label: str
+    cap_bp: int
+    amount_cents: int
+    consumed_cents: int
+    from_period: str
+    until_period: str

@@ -107,3 +107,20 @@ class Payment(Table, tablename="funding_payment"):
     paid_on = Date()
     reference = Varchar(length=120, default="")
     created_at = Timestamptz()
+
+
+class ListingGrant(Table, tablename="funding_listing_grant"):
+    """A national "free State service": an envelope co-funds every collectivité's subscription to a
+    listing, at ``cap_bp``, for the months ``from_period``..``until_period`` (a billing grant)."""
+
+    id = Serial(primary_key=True)
+    grant_id = Varchar(length=100, unique=True)
+    envelope_code = Varchar(length=60, index=True)
+    listing_id = Integer(index=True)
+    label = Varchar(length=200)
+    cap_bp = Integer()
+    amount_cents = BigInt()
+    from_period = Varchar(length=7)
+    until_period = Varchar(length=7)
+    idempotency_key = Varchar(length=200, unique=True)
+    created_at = Timestamptz()

@@ -157,3 +157,23 @@ ROWS: dict[str, Rows] = {
         **MONEY,
     ),
 }
+
+
+def listing_grant_body(world: World) -> dict[str, Any]:
+    return {
+        "envelope_code": "matrice-axe",
+        "listing_id": 1,
+        "label": "Service offert par l'État",
+        "cap_bp": 10000,
+        "amount_cents": 100,
+        "from_period": "2026-01",
+        "until_period": "2026-12",
+    }
+
+
+ROWS.update(
+    {
+        "GET /api/v1/funding/listing-grants": only("curator", **CURATOR_ONLY),
+        "POST /api/v1/funding/listing-grants": only("curator", setup=plan, json=listing_grant_body, **MONEY),
+    }
+)

@@ -5,9 +5,10 @@ grant finder (``active_grant_for``)."""
 
 from catalogue.funding.service.awards import AwardOps
 from catalogue.funding.service.dashboards import DashboardOps
+from catalogue.funding.service.grants import GrantOps
 
 
-class FundingService(AwardOps, DashboardOps):
+class FundingService(AwardOps, DashboardOps, GrantOps):
     pass
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import msgspec
-
 from catalogue.funding.events import ApplicationAwarded, ApplicationDeclined
 from catalogue.funding.schemas import (
     STATE_LABELS,
@@ -252,17 +250,3 @@ class AwardOps(CallOps):
             paid_on=data.paid_on,
             reference=data.reference,
         )
-
-    async def active_grant_for(self, siren: str, listing_id: int, period: str) -> str | None:
-        """The billing grant co-funding ``siren``'s subscription to ``listing_id`` in ``period``
-        (YYYY-MM): an award for that listing naming the collectivité as lead or co-applicant, in force
-        that month. The earliest award wins."""
-        for row in await self.repo.awarded_with_listing(listing_id):
-            members = {row["lead_siren"], *msgspec.json.decode(row["co_applicants"])}
-            if (
-                siren in members
-                and row["grant_from"]
-                and row["grant_from"] <= period <= (row["grant_until"] or "")
-            ):
-                return str(row["grant_id"])
-        return None

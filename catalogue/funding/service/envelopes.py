@@ -205,6 +205,7 @@ class EnvelopeOps(FundingBase):
             for a in await self.repo.applications(state="awarded")
             if a["grant_id"] and a["call_id"] in calls
         ]
+        pairs += [(g["envelope_code"], g["grant_id"]) for g in await self.repo.listing_grants()]
         return pairs
 
     async def tree(self) -> list[EnvelopeRow]:
