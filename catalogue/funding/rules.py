@@ -212,3 +212,28 @@ def evaluate(rule: Rule | None, facts: GroupFacts) -> Verdict:
             n = len(facts.applicants)
             return Verdict(ok=n <= count, message=f"{_plural(n, 'demandeur')} : au plus {count} admis.")
     raise AssertionError(f"unknown rule {rule!r}")
+
+
+def describe(rule: Rule | None) -> str:
+    """The rule in one French sentence, for the call's page."""
+    if rule is None:
+        return "Aucune condition particulière."
+    match rule:
+        case AllOf(rules=rules):
+            return "toutes ces conditions : " + " ; ".join(describe(r) for r in rules)
+        case AnyOf(rules=rules):
+            return "au moins une de ces conditions : " + " ; ou ".join(describe(r) for r in rules)
+        case MinDepartementsCovered(count=count):
+            return f"le groupement couvre au moins {_plural(count, 'département')}"
+        case MinPopulationCovered(population=population):
+            return f"le groupement couvre au moins {_thousands(population)} habitants (sans double compte)"
+        case KindsAllowed(kinds=kinds):
+            return "demandeurs : " + ", ".join(KIND_LABELS[k] for k in kinds)
+        case MaxPopulationPerApplicant(population=population, kinds=kinds):
+            scope = ", ".join(KIND_LABELS[k] for k in kinds) if kinds else "chaque demandeur"
+            return f"{scope} : {_thousands(population)} habitants au plus"
+        case InDepartements(codes=codes):
+            return "demandeurs situés dans : " + ", ".join(codes)
+        case MaxApplicants(count=count):
+            return f"{_plural(count, 'demandeur')} au plus"
+    raise AssertionError(f"unknown rule {rule!r}")

@@ -12,6 +12,8 @@ from store.web.pages.consultations_interest import ConsultationInterestPages
 from store.web.pages.consultations_regroupement import ConsultationRegroupementPages
 from store.web.pages.consultations_selection import ConsultationSelectionPages
 from store.web.pages.curation import CurationPages
+from store.web.pages.funding import FundingPages
+from store.web.pages.funding_curation import FundingCurationPages
 from store.web.pages.home import HomePages
 from store.web.pages.listings import ListingPages
 from store.web.pages.plugins import PublisherPluginPages
@@ -36,4 +38,6 @@ def web_route_handlers() -> list[ControllerRouterHandler]:
         SearchPages,
         PublisherPluginPages,
         PluginCurationPages,
+        FundingPages,
+        FundingCurationPages,
     ]

@@ -177,3 +177,31 @@ ROWS.update(
         "POST /api/v1/funding/listing-grants": only("curator", setup=plan, json=listing_grant_body, **MONEY),
     }
 )
+
+
+ACTION = "/curation/financements/appels/{call_id:int}/candidatures/{application_id:int}/{action:str}"
+
+
+def application_form(world: World) -> dict[str, str]:
+    return {
+        "siren": world.collectivite_a,
+        "title": world.unique("Projet par formulaire"),
+        "contact_name": "Camille Martin",
+        "contact_email": "camille@example.fr",
+        "budget": "20 000",
+        "requested": "10 000",
+    }
+
+
+ROWS.update(
+    {
+        "GET /appels-a-projets": everyone(setup=plan),
+        "GET /appels-a-projets/{call_id:int}": everyone(setup=plan),
+        # A's agent applies for A; B's agent and the curator have no mandate for A.
+        "POST /appels-a-projets/{call_id:int}/candidater": only("agent", setup=plan, form=application_form),
+        "GET /appels-a-projets/mes-candidatures": only("agent", "other_agent", "curator", setup=submitted),
+        "GET /curation/financements": only("curator", setup=plan),
+        "GET /curation/financements/appels/{call_id:int}": only("curator", setup=submitted),
+        "POST " + ACTION: only("curator", setup=submitted, params={"action": "eligibilite"}),
+    }
+)

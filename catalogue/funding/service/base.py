@@ -14,6 +14,7 @@ from store.billing.service import BillingService
 from store.kit.auth import Actor, require_curator
 from store.kit.errors import Conflict, NotFound
 from store.kit.events import AuditRecord
+from store.kit.money import format_eur
 from store.kit.uow import UnitOfWorkFactory
 from store.registry.service import RegistryService
 
@@ -24,9 +25,7 @@ def utcnow() -> dt.datetime:
 
 def euros(cents: int) -> str:
     """12345678 → « 123 456,78 € » (narrow no-break spaces, as French typography wants)."""
-    sign = "-" if cents < 0 else ""
-    units, rest = divmod(abs(cents), 100)
-    return f"{sign}{units:,}".replace(",", "\u202f") + f",{rest:02d}\u00a0€"
+    return format_eur(cents)
 
 
 def audit(actor: Actor | None, action: str, subject_type: str, subject_id: object, **kw: Any) -> AuditRecord:

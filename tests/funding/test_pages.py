@@ -1,0 +1,97 @@
+"""The funding pages, without JavaScript: a collectivité finds a call, applies with the form, reads
+its eligibility reasons; a curator reads the envelope tree and the table per département, checks,
+awards (once, even if the form is sent twice) and declines from the review page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+
+from tests.funding.support import M, application, build_plan, national_call
+from tests.support.people import csrf_headers, make_account, make_agent, sign_in, sign_out
+from tests.support.registry import AMBERIEU_EN_BUGEY, BOURG_EN_BRESSE, METROPOLE_DE_LYON
+
+
+async def test_a_collectivite_applies_with_the_form(state: Any, client: httpx.AsyncClient) -> None:
+    await build_plan(state.funding)
+    call_id = await national_call(state.funding)
+    listing = await client.get("/appels-a-projets")
+    assert listing.status_code == 200
+    assert "Appel à projets national" in listing.text
+    assert "500\u202f000 habitants" in listing.text
+    anonymous = await client.get(f"/appels-a-projets/{call_id}")
+    assert "Se connecter pour candidater" in anonymous.text
+
+    agent = await make_agent(state, "agent@amberieu.example", AMBERIEU_EN_BUGEY)
+    await sign_in(client, agent)
+    form = (await client.get(f"/appels-a-projets/{call_id}")).text
+    assert 'name="co_applicants"' in form
+    fields = {
+        "siren": AMBERIEU_EN_BUGEY,
+        "co_applicants": f"{BOURG_EN_BRESSE}\n",
+        "title": "Serveur vocal interactif",
+        "summary": "Orientation des appels des usagers.",
+        "contact_name": "Camille Martin",
+        "contact_email": "camille@amberieu.example",
+        "contact_phone": "04 74 00 00 00",
+        "budget": "100 000",
+        "requested": "60 000",
+    }
+    headers = await csrf_headers(client)
+    too_much = await client.post(f"/appels-a-projets/{call_id}/candidater", data=fields, headers=headers)
+    assert too_much.status_code == 422
+    assert "50 % du budget" in too_much.text
+    assert "Serveur vocal interactif" in too_much.text  # what was typed is kept
+    fields["requested"] = "50 000,00"
+    sent = await client.post(f"/appels-a-projets/{call_id}/candidater", data=fields, headers=headers)
+    assert sent.status_code == 303
+    mine = await client.get("/appels-a-projets/mes-candidatures")
+    assert "Serveur vocal interactif" in mine.text
+    assert "non éligible" in mine.text.lower() or "Candidature non éligible" in mine.text
+    assert "aucun département" in mine.text
+    assert "50\u202f000,00\u00a0€" in mine.text
+
+
+async def test_the_curator_desk(state: Any, client: httpx.AsyncClient) -> None:
+    await build_plan(state.funding)
+    call_id = await national_call(state.funding)
+    agent = await make_agent(state, "agent@grandlyon.example", METROPOLE_DE_LYON)
+    applied = await state.funding.apply(
+        await state.accounts.load_actor(agent.account_id),
+        call_id,
+        application(METROPOLE_DE_LYON),
+    )
+    curator = await make_account(state, "curatrice@anct.example", curator=True)
+    await sign_in(client, curator)
+    desk = await client.get("/curation/financements")
+    assert desk.status_code == 200
+    assert "88\u202f000\u202f000,00\u00a0€" in desk.text
+    assert "Guichet de l&#39;Ain" in desk.text or "Guichet de l'Ain" in desk.text
+    assert "/api/v1/funding/envelopes.csv" in desk.text
+    assert "01 — Ain" in desk.text
+
+    review = await client.get(f"/curation/financements/appels/{call_id}")
+    assert "Métropole de Lyon" in review.text
+    headers = await csrf_headers(client)
+    base = f"/curation/financements/appels/{call_id}/candidatures/{applied.id}/"
+    checked = await client.post(base + "eligibilite", headers=headers)
+    assert checked.status_code == 303
+    page = (await client.get(f"/curation/financements/appels/{call_id}")).text
+    key = re.search(r'action="[^"]*/attribution">.*?name="key" value="([0-9a-f]+)"', page, re.S)
+    assert key is not None
+    for _ in range(2):  # the form sent twice: one commitment
+        awarded = await client.post(
+            base + "attribution", data={"key": key.group(1), "amount": "1 000 000"}, headers=headers
+        )
+        assert awarded.status_code == 303
+    tree = {r.code: r for r in await state.funding.tree()}
+    assert tree["relance-axe-2"].figures.committed == M
+    refused = await client.post(base + "refus", data={"reason": "Trop tard"}, headers=headers)
+    assert refused.status_code == 409
+    assert "déjà financée" in refused.text
+
+    sign_out(client)
+    await sign_in(client, agent)
+    assert (await client.get("/curation/financements")).status_code == 403
