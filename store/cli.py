@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "store.demo.commands",
     "store.billing.commands",
     "plugins.commands",
+    "catalogue.funding.commands",
 )
 """Modules exposing ``register(cli: click.Group)``; domains append themselves here."""
 
