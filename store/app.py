@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import logging
 from pathlib import Path
@@ -20,8 +21,12 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 from piccolo.table import Table
 
+from admin.consultations.controllers import DashboardExportController
+from admin.consultations.dashboard import ConsultationDashboard
 from admin.curation.audit import AuditLog
 from admin.curation.controllers import AuditController, CurationController
+from admin.curation.export_controllers import CurationExportController
+from admin.curation.exports import CurationExports
 from catalogue.funding import from_upstream as funding_from_upstream
 from catalogue.funding.controllers import FUNDING_CONTROLLERS
 from catalogue.funding.service import FundingService
@@ -59,6 +64,7 @@ from store.kit.auth import PUBLIC
 from store.kit.csrf import TokenAwareCSRFMiddleware
 from store.kit.db import Database
 from store.kit.errors import Unavailable, make_exception_handler
+from store.kit.housekeeping import Housekeeper
 from store.kit.http import enforce_json_bodies
 from store.kit.logging import RequestLogMiddleware, configure_logging
 from store.kit.outbox import Dispatcher
@@ -71,6 +77,7 @@ from store.registry.controllers import CollectiviteController
 from store.registry.publisher_controllers import PublisherController
 from store.registry.publishers import PublisherService
 from store.registry.service import RegistryService
+from store.subscriptions.wiring import build_subscription_services, subscription_route_handlers
 from store.web import WEB_DIR, render_problem, template_config, web_route_handlers
 
 log = logging.getLogger("store.app")
@@ -157,6 +164,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         uow, ledger, services["billing"], registry, funder_siren=settings.billing_seller_siren
     )
     funding_from_upstream.subscribe(dispatcher, services["funding"])
+    services["consultation_dashboard"] = ConsultationDashboard(
+        **{name: services[name] for name in ConsultationDashboard.SERVICES}
+    )
+    services["curation_exports"] = CurationExports(
+        **{name: services[name] for name in CurationExports.SERVICES}
+    )
+    services.update(build_subscription_services(uow, services))
 
     route_handlers: list[ControllerRouterHandler] = [
         health,
@@ -169,6 +183,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ConsultationController,
         VotesController,
         VotesExportController,
+        DashboardExportController,
         SearchController,
         PublisherController,
         ListingController,
@@ -176,11 +191,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ThematiqueController,
         CurationController,
         AuditController,
+        CurationExportController,
         InvoiceController,
         BillingAdminController,
         ArtifactDownloadController,
         *FUNDING_CONTROLLERS,
         *plugin_route_handlers(),
+        *subscription_route_handlers(),
         *web_route_handlers(),
         create_static_files_router(
             path="/static", directories=[WEB_DIR / "static"], opt=PUBLIC, include_in_schema=False
@@ -217,12 +234,25 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app_name="territoires_store", group_path=True, exclude=["/metrics", "/static", "/dsfr"]
     )
 
+    sessions_store = DatabaseStore("session")
+    retention = dt.timedelta(days=settings.outbox_retention_days)
+    housekeeper = Housekeeper(
+        {
+            "sessions": sessions_store.purge_expired,
+            "login_attempts": services["accounts"].purge_login_attempts,
+            "outbox": lambda now: dispatcher.purge(now - retention),
+        },
+        interval_seconds=settings.housekeeping_interval_seconds,
+    )
+
     async def on_startup() -> None:
         await db.start()
         await dispatcher.start()
+        await housekeeper.start()
         await _prepare_search(services["search"], rebuild=settings.search_backend == "embedded")
 
     async def on_shutdown() -> None:
+        await housekeeper.stop()
         await dispatcher.stop()
         await search_backend.close()
         await db.stop()
@@ -233,6 +263,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "db": db,
             "uow": uow,
             "dispatcher": dispatcher,
+            "housekeeper": housekeeper,
             "session_cookie": SESSION_COOKIE,
             **services,
         }
@@ -250,7 +281,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             rate_limit.middleware,
             ActorMiddleware(),
         ],
-        stores={"sessions": DatabaseStore("session")},
+        stores={"sessions": sessions_store},
         before_request=enforce_json_bodies,
         exception_handlers={Exception: make_exception_handler(render_problem)},
         template_config=template_config(settings),

@@ -9,5 +9,6 @@ PICCOLO_APPS: tuple[str, ...] = (
     "catalogue.listings.piccolo_app",
     "store.billing.piccolo_app",
     "plugins.piccolo_app",
+    "store.subscriptions.piccolo_app",
     "catalogue.funding.piccolo_app",
 )

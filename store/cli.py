@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "store.demo.commands",
     "store.billing.commands",
     "plugins.commands",
+    "store.subscriptions.commands",
     "catalogue.funding.commands",
 )
 """Modules exposing ``register(cli: click.Group)``; domains append themselves here."""
@@ -130,6 +131,20 @@ def grant_mandate(
 
     _domain_call(lambda: run_with_state(settings_from(ctx), work))
     console.print("Mandat accordé.")
+
+
+@cli.command()
+@click.pass_context
+def housekeeping(ctx: click.Context) -> None:
+    """Purge les sessions expirées, les tentatives de connexion anciennes et les événements traités."""
+
+    async def work(state: Any) -> dict[str, int]:
+        result: dict[str, int] = await state.housekeeper.run_once()
+        return result
+
+    removed = run_with_state(settings_from(ctx), work)
+    for name, count in removed.items():
+        console.print(f"{name} : {count} ligne(s) supprimée(s)")
 
 
 @cli.command()

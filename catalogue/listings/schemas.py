@@ -27,6 +27,7 @@ Population = Annotated[int, msgspec.Meta(ge=1, le=100_000_000)]
 ThematiqueSlug = Annotated[str, msgspec.Meta(max_length=60)]
 PlanName = Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
 PlanText = Annotated[str, msgspec.Meta(max_length=500)]
+PluginId = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9-]{1,62}[a-z0-9]$")]
 DEFAULT_VAT_BP = 2000
 
 
@@ -106,6 +107,8 @@ class ListingCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     funding_origin: Annotated[str, msgspec.Meta(max_length=200)] = ""
     required_services: Annotated[list[Slug], msgspec.Meta(max_length=10)] = []
     logo_url: OptionalUrl = ""
+    plugin_id: PluginId | None = None
+    """The plugin the store deploys for each subscriber (one of the publisher's plugins)."""
 
 
 class ListingUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -131,6 +134,7 @@ class ListingUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     funding_origin: Annotated[str, msgspec.Meta(max_length=200)] | UnsetType = UNSET
     required_services: Annotated[list[Slug], msgspec.Meta(max_length=10)] | UnsetType = UNSET
     logo_url: OptionalUrl | UnsetType = UNSET
+    plugin_id: PluginId | UnsetType | None = UNSET
 
     def given(self) -> dict[str, object]:
         """The fields the client sent."""
@@ -205,6 +209,8 @@ class ListingView(ListingSummary, kw_only=True):
     required_services: list[str]
     logo_url: str
     plans: list[Plan]
+    plugin_id: str | None = None
+    """The plugin deployed for each subscribing collectivité; None when the store hosts nothing."""
     created_at: dt.datetime
     submitted_at: dt.datetime | None = None
     state_changed_at: dt.datetime

@@ -228,7 +228,11 @@ class ListingService:
             )
         given = validation.normalise(data.given())
         await validation.check_fields(
-            self.repo, given, slug=listing.slug, publisher_siren=listing.publisher.siren
+            self.repo,
+            given,
+            slug=listing.slug,
+            publisher_siren=listing.publisher.siren,
+            curator="curator" in roles,
         )
         changed = validation.changed_fields(listing, given)
         if not changed:

@@ -54,6 +54,8 @@ class Listing(Table, tablename="listing"):
     funding_origin = Varchar(length=200, default="")
     required_services = Text(default="[]")
     logo_url = Varchar(length=300, default="")
+    plugin_id = Varchar(length=64, null=True, default=None)
+    """The plugin the store deploys for each subscribing collectivité; None for a service it does not host."""
     review_note = Text(default="")
     """The last reason a curator gave (changes requested, rejection, suspension, retirement)."""
     created_by = Varchar(length=64, null=True, default=None)

@@ -10,6 +10,7 @@ import msgspec
 from catalogue.listings.reference import LICENCES
 from catalogue.listings.repository import ListingRepository
 from catalogue.listings.schemas import SLUG_PATTERN, ListingView, PerInhabitantPlan, Plan, TieredPlan
+from plugins.registry.repository import PluginRepository
 from store.kit.errors import FieldError, InvalidInput
 
 RESERVED_SLUGS = frozenset({"nouveau", "new", "mine", "admin"})
@@ -71,7 +72,12 @@ def plan_problems(index: int, plan: Plan) -> list[FieldError]:
 
 
 async def check_fields(
-    repo: ListingRepository, values: dict[str, Any], *, slug: str, publisher_siren: str
+    repo: ListingRepository,
+    values: dict[str, Any],
+    *,
+    slug: str,
+    publisher_siren: str,
+    curator: bool = False,
 ) -> None:
     """Raise InvalidInput (422) naming every field that refers to something unknown or is incoherent."""
     problems: list[FieldError] = []
@@ -94,12 +100,24 @@ async def check_fields(
             problems.append(FieldError("required_services", "service inconnu : " + ", ".join(missing)))
     for index, plan in enumerate(values.get("plans") or []):
         problems.extend(plan_problems(index, plan))
+    if values.get("plugin_id"):
+        problems.extend(await plugin_problems(values["plugin_id"], publisher_siren, curator=curator))
     if problems:
         raise InvalidInput(
             "Données invalides : " + "; ".join(f"{p.field} : {p.message}" for p in problems) + ".",
             code="invalid_listing",
             errors=problems,
         )
+
+
+async def plugin_problems(plugin_id: str, publisher_siren: str, *, curator: bool) -> list[FieldError]:
+    """The plugin to deploy must exist; a publisher names only its own plugins (a curator any)."""
+    plugin = await PluginRepository().get_plugin(plugin_id)
+    if plugin is None:
+        return [FieldError("plugin_id", f"aucun plugin « {plugin_id} » dans le registre")]
+    if not curator and plugin.publisher_siren != publisher_siren:
+        return [FieldError("plugin_id", "ce plugin est publié par un autre éditeur")]
+    return []
 
 
 def changed_fields(listing: ListingView, given: dict[str, Any]) -> dict[str, Any]:

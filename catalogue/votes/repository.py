@@ -147,6 +147,14 @@ class VotesRepository:
             .order_by(SelectionDecision.proposal_id)
         )
 
+    async def selected_for_listing(self, slug: str) -> list[dict[str, Any]]:
+        """The selected proposals whose decision names this catalogue listing."""
+        return list(
+            await SelectionDecision.select()
+            .where((SelectionDecision.listing_slug == slug) & (SelectionDecision.decision == "selected"))
+            .order_by(SelectionDecision.decided_at, SelectionDecision.proposal_id)
+        )
+
     async def save_decision(self, existing_id: int | None, values: dict[str, Any]) -> int:
         if existing_id is None:
             rows = await SelectionDecision.insert(SelectionDecision(**values)).returning(SelectionDecision.id)

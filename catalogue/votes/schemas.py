@@ -175,3 +175,15 @@ class ProgressView(msgspec.Struct, kw_only=True):
     percent: int
     """Weighted mean of the milestones' progress (Decidim Accountability)."""
     milestones: list[MilestoneView]
+
+
+class FundedProjectView(msgspec.Struct, kw_only=True):
+    """A selected proposal that funds a catalogue listing, and how far its deployment went."""
+
+    consultation_slug: str
+    consultation_title: str
+    proposal_id: int
+    title: str
+    funding_amount_cents: int
+    percent: int
+    milestones: list[MilestoneView]

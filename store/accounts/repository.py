@@ -133,6 +133,10 @@ class AccountRepository:
     async def record_attempt(self, email: str, succeeded: bool, now: dt.datetime) -> None:
         await LoginAttempt.insert(LoginAttempt(email=email.lower(), succeeded=succeeded, at=now))
 
+    async def purge_attempts(self, before: dt.datetime) -> int:
+        rows = await LoginAttempt.delete().where(LoginAttempt.at < before).returning(LoginAttempt.id)
+        return len(rows)
+
     async def recent_failures(self, email: str, since: dt.datetime) -> list[dt.datetime]:
         """Failures since the later of ``since`` and the last success, oldest first."""
         last_ok = (

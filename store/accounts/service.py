@@ -49,6 +49,10 @@ class AccountService:
 
     # Sign-in -----------------------------------------------------------------------------------
 
+    async def purge_login_attempts(self, now: dt.datetime) -> int:
+        """Attempts older than the throttling window no longer count: forget them."""
+        return await self.repo.purge_attempts(now - dt.timedelta(seconds=self.settings.login_window_seconds))
+
     async def authenticate(self, email: str, password: str) -> Actor:
         email = email.strip().lower()
         now = utcnow()
@@ -303,7 +307,9 @@ class AccountService:
             account_id=actor.account_id,
             email=actor.email,
             display_name=actor.display_name,
-            is_curator=actor.is_curator,
+            # Curator powers that services check by role (seeing drafts, every state) ride only on
+            # a token that carries some curator scope: a curator's token made for one job is not one.
+            is_curator=actor.is_curator and any(s.startswith("admin:") for s in scopes),
             mandates=actor.mandates,
             scopes=scopes,
             token_id=view.id,

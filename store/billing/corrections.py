@@ -24,7 +24,7 @@ from store.billing.ledger.service import LedgerService, Posting
 from store.billing.repository import BillingRepository
 from store.billing.schemas import CreditNoteIn, CsvImportRow, PaymentIn, PaymentView
 from store.kit.errors import Conflict, InvalidInput, NotFound
-from store.kit.money import allocate, parse_eur
+from store.kit.money import allocate, format_eur, parse_eur
 from store.kit.settings import Settings
 
 
@@ -102,7 +102,7 @@ class Corrections:
             if creditable == 0 or amount > creditable:
                 raise Conflict(
                     "Le montant à créditer dépasse ce qui reste créditable sur la facture "
-                    f"({creditable} centimes HT).",
+                    f"({format_eur(creditable)} HT).",
                     code="credit_exceeds_invoice",
                 )
             keys = [ln["id"] for ln in lines]
@@ -277,8 +277,18 @@ class Corrections:
     # Payments ---------------------------------------------------------------------------------------
 
     async def record_payment(
-        self, invoice_id: str, data: PaymentIn, *, key: str, actor: str, source: str = "manual"
+        self,
+        invoice_id: str,
+        data: PaymentIn,
+        *,
+        key: str,
+        actor: str,
+        source: str = "manual",
+        allow_excess: bool = True,
     ) -> PaymentView:
+        """``allow_excess=False`` refuses an amount above what is due instead of crediting the rest
+        to the payer's balance (the curator's form, where a typo must not become a credit)."""
+
         async def work() -> PaymentView:
             await self.ledger.repo.lock_head()
             existing = await self.repo.payment_by_key(key)
@@ -306,6 +316,12 @@ class Corrections:
                 )
             invoice = await self._issued_invoice(invoice_id)
             due = await self._due(invoice_id)
+            if not allow_excess and data.amount > due:
+                raise InvalidInput(
+                    f"Le montant saisi ({format_eur(data.amount)}) dépasse ce qui reste dû sur la facture "
+                    f"({format_eur(due)}).",
+                    code="payment_above_due",
+                )
             applied, excess = min(data.amount, due), data.amount - min(data.amount, due)
             ref = f"payment:{key}"
             legs = []

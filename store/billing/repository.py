@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from store.billing.ledger.codes import AccountCode
 from store.billing.ledger.sql import Sql
 
 INVOICE_COLUMNS = (
@@ -246,3 +247,86 @@ class BillingRepository:
             [invoice_id],
         )
         return int(rows[0]["total"])
+
+    # Statements (the billing pages) -----------------------------------------------------------------
+
+    async def amounts_due(self, invoice_ids: Iterable[str]) -> dict[str, int]:
+        """TTC still held by each invoice's receivable."""
+        rows = await self.sql.fetch_in(
+            "SELECT i.id AS id, a.debits_posted - a.credits_posted AS due FROM billing_invoice i "
+            "JOIN ledger_account a ON a.code = ? AND a.owner_ref = 'invoice:' || i.id WHERE i.id IN ({in})",
+            invoice_ids,
+            [int(AccountCode.RECEIVABLE_INVOICE)],
+        )
+        return {r["id"]: int(r["due"]) for r in rows}
+
+    async def due_by_payer(
+        self, payer_sirens: Sequence[str] | None, today: str
+    ) -> dict[str, tuple[int, int]]:
+        """``{siren: (due, overdue)}``: TTC still owed on issued invoices, and the part past due."""
+        if payer_sirens is not None and not payer_sirens:
+            return {}
+        where, args = "", list[Any]()
+        if payer_sirens is not None:
+            where = f" AND i.payer_siren IN ({', '.join('?' * len(payer_sirens))})"
+            args.extend(payer_sirens)
+        rows = await self.sql.fetch(
+            "SELECT i.payer_siren AS siren, sum(a.debits_posted - a.credits_posted) AS due, "
+            "sum(CASE WHEN i.status = 'issued' AND i.due_date < ? "
+            "THEN a.debits_posted - a.credits_posted ELSE 0 END) AS late "
+            "FROM billing_invoice i JOIN ledger_account a ON a.code = ? AND a.owner_ref = 'invoice:' || i.id "
+            f"WHERE i.kind = 'invoice' AND i.seq IS NOT NULL{where} GROUP BY i.payer_siren",
+            [today, int(AccountCode.RECEIVABLE_INVOICE), *args],
+        )
+        return {r["siren"]: (int(r["due"]), int(r["late"])) for r in rows}
+
+    async def revenue_by_period(self, publisher_siren: str) -> list[dict[str, Any]]:
+        """HT invoiced and credited per period on lines of charges carrying the publisher."""
+        return await self.sql.fetch(
+            "SELECT i.period AS period, "
+            "sum(CASE WHEN i.kind = 'invoice' THEN l.amount_ht ELSE 0 END) AS invoiced_ht, "
+            "sum(CASE WHEN i.kind = 'credit_note' THEN l.amount_ht ELSE 0 END) AS credited_ht "
+            "FROM billing_invoice_line l JOIN billing_invoice i ON i.id = l.invoice_id "
+            "WHERE l.publisher_siren = ? AND i.seq IS NOT NULL GROUP BY i.period ORDER BY i.period DESC",
+            [publisher_siren],
+        )
+
+    async def revenue_by_description(self, publisher_siren: str) -> list[dict[str, Any]]:
+        """The same, per charged service (the charge's description)."""
+        return await self.sql.fetch(
+            "SELECT c.description AS description, "
+            "sum(CASE WHEN i.kind = 'invoice' THEN l.amount_ht ELSE 0 END) AS invoiced_ht, "
+            "sum(CASE WHEN i.kind = 'credit_note' THEN l.amount_ht ELSE 0 END) AS credited_ht "
+            "FROM billing_invoice_line l JOIN billing_invoice i ON i.id = l.invoice_id "
+            "JOIN billing_charge c ON c.id = l.charge_id "
+            "WHERE l.publisher_siren = ? AND i.seq IS NOT NULL GROUP BY c.description ORDER BY c.description",
+            [publisher_siren],
+        )
+
+    async def publisher_names(self, sirens: Iterable[str]) -> dict[str, str]:
+        rows = await self.sql.fetch_in("SELECT siren, name FROM publisher WHERE siren IN ({in})", sirens)
+        return {r["siren"]: r["name"] for r in rows}
+
+    async def accounts_of_ledger(self, ledger: int) -> list[dict[str, Any]]:
+        return await self.sql.fetch(
+            "SELECT code, owner_ref, debits_pending, debits_posted, credits_pending, credits_posted "
+            "FROM ledger_account WHERE ledger = ? ORDER BY code, owner_ref",
+            [ledger],
+        )
+
+    async def recent_runs(self, limit: int) -> list[dict[str, Any]]:
+        return await self.sql.fetch(
+            "SELECT id, period, status, issue_date, counts FROM billing_run ORDER BY period DESC LIMIT ?",
+            [limit],
+        )
+
+    async def payments_of(self, invoice_id: str) -> list[dict[str, Any]]:
+        return await self.sql.fetch(
+            "SELECT id, amount, applied, excess, paid_on, reference, source FROM billing_payment "
+            "WHERE invoice_id = ? ORDER BY paid_on, created_at_us",
+            [invoice_id],
+        )
+
+    async def document_by_number(self, number: str) -> dict[str, Any] | None:
+        rows = await self.sql.fetch("SELECT id FROM billing_invoice WHERE number = ?", [number])
+        return rows[0] if rows else None

@@ -3,6 +3,8 @@ payments, period close and verification. Money-moving calls are curator-only and
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import msgspec
 
 from store.billing import accounts
@@ -28,6 +30,7 @@ from store.billing.schemas import (
     SplitPart,
     VatBreakdown,
 )
+from store.billing.statements import Statements
 from store.billing.verify import verify_documents
 from store.kit.auth import Actor, require_actor, require_curator
 from store.kit.errors import Conflict, InvalidInput, NotFound
@@ -70,6 +73,9 @@ class BillingService:
         self.runner = BillingRun(settings, self.ledger, self.repo)
         self.corrections = Corrections(settings, self.ledger, self.repo)
         self.budget = BudgetService(self.ledger)
+        self.statements = Statements(self.ledger, self.repo, settings.billing_platform_fee_bp)
+        self.charge_sources: list[Callable[[str], Awaitable[list[ChargeIn]]]] = []
+        """Producers asked for a period's charges before each run (subscriptions register theirs)."""
 
     def _curator(self, actor: Actor | None) -> None:
         if actor is not None:
@@ -185,6 +191,9 @@ class BillingService:
         if len(period) != 7:
             raise InvalidInput("Période invalide (AAAA-MM attendu).", code="bad_period")
         day = issue_date or today_of(self.ledger.clock())
+        for source in self.charge_sources:
+            if charges := await source(period):
+                await self.add_charges(charges)
         report = await self.runner.execute(period, issue_date=day, actor=actor_label(actor))
         async with self.uow() as work:
             work.emit(
@@ -335,12 +344,19 @@ class BillingService:
         return view
 
     async def record_payment(
-        self, actor: Actor | None, invoice_id: str, data: PaymentIn, *, key: str, source: str = "manual"
+        self,
+        actor: Actor | None,
+        invoice_id: str,
+        data: PaymentIn,
+        *,
+        key: str,
+        source: str = "manual",
+        allow_excess: bool = True,
     ) -> PaymentView:
         self._curator(actor)
         async with self.uow() as work:
             view = await self.corrections.record_payment(
-                invoice_id, data, key=key, actor=actor_label(actor), source=source
+                invoice_id, data, key=key, actor=actor_label(actor), source=source, allow_excess=allow_excess
             )
             if not view.replayed:
                 work.emit(

@@ -114,6 +114,38 @@ class Dispatcher:
                         break
         return delivered
 
+    async def purge(self, before: dt.datetime) -> int:
+        """Forget events created before ``before`` that every consumer of their topic has handled.
+
+        Events no consumer listens to go too; an event some consumer has not handled (pending or
+        failed) stays, visible. A consumer added later starts from what is left: rebuilding a
+        derived view (e.g. the search index) is its own command, not a replay of old events.
+        """
+        by_topic: dict[str, list[str]] = {}
+        for consumer in self.consumers:
+            by_topic.setdefault(consumer.event_type.topic, []).append(consumer.name)
+        removed = 0
+        for topic, names in by_topic.items():
+            marks = ", ".join("{}" for _ in names)  # placeholders only: values are bound
+            rows = await OutboxEvent.raw(
+                "DELETE FROM outbox_event WHERE topic = {} AND created_at < {} AND ("  # noqa: S608
+                "SELECT COUNT(*) FROM outbox_delivery d WHERE d.event = outbox_event.id "
+                f"AND d.state = 'done' AND d.consumer IN ({marks})) = {{}} RETURNING id",
+                topic,
+                before,
+                *names,
+                len(names),
+            )
+            removed += len(rows)
+        listened = list(by_topic)
+        unheard = f" AND topic NOT IN ({', '.join('{}' for _ in listened)})" if listened else ""
+        rows = await OutboxEvent.raw(
+            f"DELETE FROM outbox_event WHERE created_at < {{}}{unheard} RETURNING id",  # noqa: S608
+            before,
+            *listened,
+        )
+        return removed + len(rows)
+
     async def _pending(self, consumer: Consumer[Any]) -> list[dict[str, Any]]:
         topic = consumer.event_type.topic
         stale = utcnow() - LEASE

@@ -70,7 +70,12 @@ class DatabaseStore(Store):
         await KeyValue.delete().where(KeyValue.key.like(f"{self.namespace}:%"))
 
     async def delete_expired(self) -> None:
-        await KeyValue.delete().where(KeyValue.expires_at < _now())
+        await self.purge_expired(_now())
+
+    async def purge_expired(self, now: dt.datetime) -> int:
+        """Remove every expired entry (of any namespace); returns how many."""
+        rows = await KeyValue.delete().where(KeyValue.expires_at < now).returning(KeyValue.key)
+        return len(rows)
 
     async def exists(self, key: str) -> bool:
         return await self.get(key) is not None

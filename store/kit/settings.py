@@ -52,6 +52,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     argon2_memory_kib: int = 65536
     dsfr_dir: str = "node_modules/@gouvfr/dsfr/dist"
     outbox_poll_seconds: float = 2.0
+    outbox_retention_days: int = 30
+    """Days an outbox event every consumer has handled is kept (for inquiry) before it is purged."""
+    housekeeping_interval_seconds: int = 3600
+    """How often expired sessions, old login attempts and handled outbox events are purged."""
     search_backend: Literal["embedded", "meilisearch"] = "embedded"
     meili_url: str = "http://127.0.0.1:7700"
     meili_admin_key: str = ""
@@ -148,6 +152,8 @@ _POSITIVE = (
     "login_rate_per_minute",
     "argon2_time_cost",
     "argon2_memory_kib",
+    "outbox_retention_days",
+    "housekeeping_interval_seconds",
 )
 MIN_SECRET_LENGTH = 32
 
@@ -185,6 +191,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if settings.env == "prod" and "cookie_secure" not in raw:
         # Production serves over HTTPS: session and CSRF cookies are secure unless said otherwise.
         settings = msgspec.structs.replace(settings, cookie_secure=True)
+    if "public_url" not in raw:
+        # Links and the start-up banner name the address actually served.
+        settings = msgspec.structs.replace(settings, public_url=f"http://{settings.host}:{settings.port}")
     if not settings.secret_key:
         settings = msgspec.structs.replace(settings, secret_key=_local_secret(settings))
     return settings

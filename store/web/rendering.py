@@ -40,13 +40,44 @@ def _thousands(value: int | None) -> str:
     return "—" if value is None else f"{value:,}".replace(",", "\u202f")
 
 
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def _frdate(value: str | None) -> str:
+    """``2026-11-02`` → ``02/11/2026``; anything else as it is (``—`` when empty)."""
+    if not value:
+        return "—"
+    parts = value.split("-")
+    return "/".join(reversed(parts)) if len(parts) == 3 else value
+
+
+def _frperiod(value: str | None) -> str:
+    """``2026-10`` → ``octobre 2026``."""
+    if not value or len(value) != 7 or not value[5:].isdigit() or not 1 <= int(value[5:]) <= 12:
+        return value or "—"
+    return f"{MONTHS[int(value[5:]) - 1]} {value[:4]}"
+
+
 def template_config(settings: Settings) -> TemplateConfig[JinjaTemplateEngine]:
     dsfr_available = Path(settings.dsfr_dir).is_dir()
 
     def configure(engine: JinjaTemplateEngine) -> None:
         env = engine.engine
         env.globals.update(dsfr_available=dsfr_available, kind_labels=KIND_LABELS, role_labels=ROLE_LABELS)
-        env.filters.update(eur=format_eur, thousands=_thousands)
+        env.filters.update(eur=format_eur, thousands=_thousands, frdate=_frdate, frperiod=_frperiod)
 
     return TemplateConfig(
         directory=WEB_DIR / "templates",

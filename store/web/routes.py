@@ -5,6 +5,8 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from store.web.pages.auth import AuthPages
+from store.web.pages.billing_admin import BillingAdminPages
+from store.web.pages.billing_invoice_admin import BillingInvoiceAdminPages
 from store.web.pages.collectivites import CollectivitePages
 from store.web.pages.consultations import ConsultationPages
 from store.web.pages.consultations_admin import ConsultationAdminPages
@@ -15,11 +17,14 @@ from store.web.pages.curation import CurationPages
 from store.web.pages.funding import FundingPages
 from store.web.pages.funding_curation import FundingCurationPages
 from store.web.pages.home import HomePages
+from store.web.pages.invoices import InvoicePages
 from store.web.pages.listings import ListingPages
 from store.web.pages.plugins import PublisherPluginPages
 from store.web.pages.plugins_curation import PluginCurationPages
 from store.web.pages.publisher import PublisherPages
+from store.web.pages.revenue import RevenuePages
 from store.web.pages.search import SearchPages
+from store.web.pages.subscriptions import SubscriptionPages
 
 
 def web_route_handlers() -> list[ControllerRouterHandler]:
@@ -38,6 +43,11 @@ def web_route_handlers() -> list[ControllerRouterHandler]:
         SearchPages,
         PublisherPluginPages,
         PluginCurationPages,
+        InvoicePages,
+        RevenuePages,
+        BillingAdminPages,
+        BillingInvoiceAdminPages,
+        SubscriptionPages,
         FundingPages,
         FundingCurationPages,
     ]

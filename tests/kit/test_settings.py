@@ -106,3 +106,10 @@ def test_settings_are_frozen(tmp_path: Path) -> None:
 def test_settings_built_in_code_are_checked_too() -> None:
     with pytest.raises(msgspec.ValidationError):
         msgspec.convert({"port": 0}, Settings)
+
+
+def test_public_url_follows_the_served_address_unless_given(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    base = {"TS_DATA_DIR": str(tmp_path)}
+    assert load_settings({**base, "TS_PORT": "8011"}).public_url == "http://127.0.0.1:8011"
+    given = {**base, "TS_PORT": "8011", "TS_PUBLIC_URL": "https://store.example.fr"}
+    assert load_settings(given).public_url == "https://store.example.fr"

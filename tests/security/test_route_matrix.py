@@ -8,7 +8,8 @@ of them is an error, not a silent overwrite):
 ``matrix_consultations.py`` (consultations and votes API) and ``matrix_consultation_pages.py`` (their
 pages; the consultations both act on come from ``consultation_world.py``), ``matrix_plugins.py``
 (plugins API and pages, deployments, artefact links, the ``/services`` mount; plugins from
-``plugin_world.py``), ``matrix_billing.py`` (invoices and the money-moving calls). Key it
+``plugin_world.py``), ``matrix_billing.py`` (invoices and the money-moving calls) and
+``matrix_billing_pages.py`` (their pages and the curators' billing desk). Key it
 ``"METHOD /path/{param:type}"`` exactly as Litestar lists it (a mounted app: ``"* /path"``; the
 failure message prints the missing keys). Pick a constructor (``matrix.py``):
 
@@ -76,11 +77,14 @@ from store.kit.settings import Settings
 from tests.billing.support import purge_billing
 from tests.security.matrix import ALLOW, DENY, Row, Rows, everyone, only, rows_of, run_row, signed_in
 from tests.security.matrix_billing import ROWS as BILLING_ROWS
+from tests.security.matrix_billing_pages import ROWS as BILLING_PAGE_ROWS
 from tests.security.matrix_catalogue import ROWS as CATALOGUE_ROWS
 from tests.security.matrix_consultation_pages import ROWS as CONSULTATION_PAGE_ROWS
 from tests.security.matrix_consultations import ROWS as CONSULTATION_ROWS
+from tests.security.matrix_dashboards import ROWS as DASHBOARD_ROWS
 from tests.security.matrix_funding import ROWS as FUNDING_ROWS
 from tests.security.matrix_plugins import ROWS as PLUGIN_ROWS
+from tests.security.matrix_subscriptions import ROWS as SUBSCRIPTION_ROWS
 from tests.support import db as test_db
 from tests.support.people import PASSWORD, make_account
 from tests.support.routes import ROLES, World, app_routes, build_world, declared_access
@@ -170,6 +174,9 @@ MATRIX: dict[str, Rows] = merged(
     CONSULTATION_PAGE_ROWS,
     PLUGIN_ROWS,
     BILLING_ROWS,
+    DASHBOARD_ROWS,
+    BILLING_PAGE_ROWS,
+    SUBSCRIPTION_ROWS,
     FUNDING_ROWS,
 )
 

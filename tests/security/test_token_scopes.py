@@ -10,6 +10,7 @@ job (``account:self:read``, say) reads nothing more than the public does.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,11 @@ import httpx
 import msgspec
 
 from catalogue.listings.schemas import ListingCreate
+from catalogue.needs.phases import PHASE_ORDER
+from catalogue.needs.schemas import ConsultationCreate, PhaseInput
 from tests.support.catalogue import listing_payload
-from tests.support.people import make_agent, make_publisher_member
+from tests.support.consultations import curator_actor
+from tests.support.people import Persona, make_agent, make_publisher_member
 from tests.support.plugins import BOURG, PUBLISHER, demo_zip, make_publisher, publish, token_for
 
 
@@ -75,3 +79,24 @@ async def test_a_limited_collectivite_token_reads_no_deployment(
     assert (
         await client.get(f"/api/v1/deployments/{BOURG}/demo-service/export", headers=user)
     ).status_code == 200
+
+
+async def test_a_curator_token_without_curator_scope_sees_no_unpublished_consultation(
+    client: httpx.AsyncClient, state: Any
+) -> None:
+    curator = await curator_actor(state, "jeton@anct.example")
+    now = dt.datetime.now(dt.UTC)
+    phases = [
+        PhaseInput(kind=kind.value, ends_at=now + dt.timedelta(days=10 * (i + 1)))
+        for i, kind in enumerate(PHASE_ORDER)
+    ]
+    draft = await state.consultations.create(
+        curator, ConsultationCreate(slug="jeton-brouillon", title="Brouillon", starts_at=now, phases=phases)
+    )
+    persona = Persona(account_id=str(curator.account_id), email="jeton@anct.example")
+    path = f"/api/v1/consultations/{draft.id}"
+
+    weak = bearer(await token_for(state, persona, ["account:self:read"]))
+    assert (await client.get(path, headers=weak)).status_code == 404
+    strong = bearer(await token_for(state, persona, ["admin:consultations:write"]))
+    assert (await client.get(path, headers=strong)).status_code == 200

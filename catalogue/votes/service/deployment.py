@@ -7,7 +7,13 @@ from typing import Any
 
 from catalogue.votes.events import DeploymentProgressed
 from catalogue.votes.ports import REPORT_PROGRESS
-from catalogue.votes.schemas import MilestoneRequest, MilestoneUpdate, MilestoneView, ProgressView
+from catalogue.votes.schemas import (
+    FundedProjectView,
+    MilestoneRequest,
+    MilestoneUpdate,
+    MilestoneView,
+    ProgressView,
+)
 from catalogue.votes.service.base import VotesBase, audit, gate
 from store.kit.auth import Actor, require_curator
 from store.kit.errors import Conflict, NotFound
@@ -46,6 +52,29 @@ class DeploymentService(VotesBase):
         ids = list(proposal_ids)
         rows = await self.repo.milestones(ids)
         return {i: rolled_up(m for m in rows if m["proposal_id"] == i) for i in ids}
+
+    async def for_listing(self, slug: str) -> list[FundedProjectView]:
+        """The funded projects of published consultations that name this listing, with their
+        deployment progress (what the listing's public page shows)."""
+        projects = []
+        for decision in await self.repo.selected_for_listing(slug):
+            facts = await self.directory.facts(decision["consultation_id"])
+            if facts is None or not facts.published:
+                continue
+            titles = await self.directory.proposal_titles(facts.consultation_id)
+            rows = await self.repo.milestones([decision["proposal_id"]])
+            projects.append(
+                FundedProjectView(
+                    consultation_slug=facts.slug,
+                    consultation_title=facts.title,
+                    proposal_id=decision["proposal_id"],
+                    title=titles.get(decision["proposal_id"], ""),
+                    funding_amount_cents=decision["funding_amount_cents"],
+                    percent=rolled_up(rows),
+                    milestones=[_view(m) for m in rows],
+                )
+            )
+        return projects
 
     async def _selected(self, actor: Actor, proposal_id: int) -> tuple[int, Any]:
         require_curator(actor)

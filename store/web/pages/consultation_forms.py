@@ -16,6 +16,7 @@ import msgspec
 from litestar.datastructures import State
 from litestar.di import Provide
 
+from admin.consultations.dashboard import ConsultationDashboard
 from catalogue.needs.service import ConsultationService, ContributionService, RegroupementService
 from catalogue.votes.service import (
     DeploymentService,
@@ -47,6 +48,7 @@ class Desk:
     selection: SelectionService
     interests: InterestService
     deployment: DeploymentService
+    consultation_dashboard: ConsultationDashboard
 
 
 def _desk(state: State) -> Desk:

@@ -17,6 +17,7 @@ from catalogue.votes.schemas import DECISION_LABELS, ROLE_LABELS
 from catalogue.votes.service import DeploymentService, ResultsService, SelectionService
 from store.kit.auth import PUBLIC, Scope, actor_of, requires
 from store.kit.errors import DomainError, Forbidden, InvalidInput, NotFound
+from store.web.charts import render_departement_map
 from store.web.pages.consultation_forms import DESK, Desk, acting_siren, collectivite_mandates, refusal
 from store.web.rendering import flash, page
 
@@ -58,9 +59,17 @@ async def public_board(
     proposals = await regroupement.proposals(consultation.id, actor)
     counts: dict[int, Any] = {}
     hidden = False
+    supports_map = None
     try:
         tally = await results.results(actor, consultation.id)
         counts = {p.proposal_id: p for p in tally.proposals}
+        if tally.supports:
+            supports_map = render_departement_map(
+                {b.key: b.supports for b in tally.by_departement if b.key != "—"},
+                title="Soutiens par département",
+                unit="soutiens",
+                caption=f"{tally.supports} soutiens de {tally.voters} collectivités",
+            )
     except DomainError:
         hidden = True
     decisions = {d.proposal_id: d for d in await selection.decisions(actor, consultation.id)}
@@ -70,6 +79,7 @@ async def public_board(
         "proposals": proposals,
         "counts": counts,
         "votes_hidden": hidden,
+        "supports_map": supports_map,
         "decisions": decisions,
         "progress": progress,
         "decision_labels": DECISION_LABELS,

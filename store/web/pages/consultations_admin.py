@@ -1,4 +1,4 @@
-"""Curator dashboard per consultation (counts, chart, exports) and the phase switch and dates."""
+"""Curator dashboard per consultation (tables, charts, map, CSV exports) and the phase switch and dates."""
 
 from __future__ import annotations
 
@@ -10,40 +10,52 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
+from markupsafe import Markup
 
+from admin.consultations.dashboard import Dashboard
 from catalogue.needs.phases import PHASE_LABELS, PHASE_ORDER
 from catalogue.needs.reference import CONTRIBUTION_STATE_LABELS
 from catalogue.needs.schemas import PhaseUpdate
 from store.kit.auth import Scope, actor_of, requires
 from store.kit.errors import Conflict, DomainError
+from store.web.charts import Bar, render_bar_chart, render_departement_map
 from store.web.pages.consultation_forms import DESK, Desk, local_input, moment, refusal
 from store.web.rendering import flash, page
 
 CURATOR = [requires(Scope.AdminConsultationsWrite)]
-BAR_HEIGHT = 22
 
 
 class PhaseEndForm(msgspec.Struct):
     ends_at: str = ""
 
 
-def bar_chart(rows: list[tuple[str, int]], width: int = 640) -> dict[str, Any]:
-    """Geometry of a horizontal SVG bar chart (rendered by the template, no JavaScript)."""
-    label_width, top = 260, max((v for _, v in rows), default=0) or 1
-    bars = [
-        {
-            "y": i * BAR_HEIGHT,
-            "label": label if len(label) <= 36 else label[:35] + "…",
-            "value": value,
-            "width": int((width - label_width - 50) * value / top),
-        }
-        for i, (label, value) in enumerate(rows)
-    ]
+def dashboard_figures(board: Dashboard) -> dict[str, Markup]:
+    """The charts and the map of the dashboard (each names the table holding its figures)."""
+    themes = board.tables["contributions-par-thematique"]
+    deployment = board.tables["deploiement"]
     return {
-        "bars": bars,
-        "height": max(1, len(rows)) * BAR_HEIGHT,
-        "width": width,
-        "label_width": label_width,
+        "themes": render_bar_chart(
+            [Bar(str(row[0]), int(row[-1])) for row in themes.rows],
+            title="Contributions par thématique",
+            unit="contributions",
+        ),
+        "supports": render_bar_chart(
+            [Bar(p.title, p.supports) for p in board.results.proposals[:25]],
+            title="Soutiens par proposition (25 premières)",
+            unit="soutiens",
+        ),
+        "map": render_departement_map(
+            board.supports_by_departement,
+            title="Soutiens par département",
+            unit="soutiens",
+            table_id="table-soutiens-par-departement",
+        ),
+        "deployment": render_bar_chart(
+            [Bar(str(row[1]), int(row[-1])) for row in deployment.rows],
+            title="Avancement du déploiement par projet financé",
+            unit="%",
+            formatter=str,
+        ),
     }
 
 
@@ -72,12 +84,7 @@ class ConsultationAdminPages(Controller):
     ) -> Template:
         actor = actor_of(request)
         consultation = await desk.consultations.get_by_slug(slug, actor)
-        cid = consultation.id
-        contributions = await desk.contributions.all(actor, cid)
-        proposals = await desk.regroupement.proposals(cid, actor)
-        tally = await desk.results.results(actor, cid)
-        decisions = await desk.selection.decisions(actor, cid)
-        selected = [d.proposal_id for d in decisions if d.decision == "selected"]
+        board = await desk.consultation_dashboard.build(actor, consultation.id)
         following = next_phase(consultation.active_phase)
         active_index = next(
             (p.position for p in consultation.phases if p.kind == consultation.active_phase), -1
@@ -88,16 +95,15 @@ class ConsultationAdminPages(Controller):
             status_code=status_code,
             tab="dashboard",
             consultation=consultation,
-            contributions=contributions,
-            contribution_states=Counter(c.state for c in contributions),
+            board=board,
+            tables=board.tables,
+            contributions=board.contributions,
+            contribution_states=Counter(c.state for c in board.contributions),
             state_labels=CONTRIBUTION_STATE_LABELS,
-            proposals=proposals,
-            titles={p.id: p.title for p in proposals},
-            results=tally,
-            chart=bar_chart([(p.title, p.supports) for p in tally.proposals[:25]]),
-            decisions=decisions,
-            interests=await desk.interests.all(actor, cid),
-            progress=await desk.deployment.progress_of(selected),
+            titles=board.titles,
+            results=board.results,
+            interests=board.interests,
+            figures=dashboard_figures(board),
             next_phase=following,
             next_label=PHASE_LABELS.get(following or "", ""),
             editable_phases=[p for p in consultation.phases if p.position >= active_index],

@@ -10,6 +10,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from catalogue.listings.service import ListingService
+from catalogue.votes.service import DeploymentService
 from store.kit.auth import PUBLIC, actor_of
 from store.web.pages.catalogue_view import labels, plan_display, population_limits
 from store.web.rendering import page
@@ -20,7 +21,11 @@ class ListingPages(Controller):
 
     @get("/catalogue/{slug:str}", opt=PUBLIC)
     async def listing(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], listings: NamedDependency[ListingService]
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        listings: NamedDependency[ListingService],
+        deployment: NamedDependency[DeploymentService],
     ) -> Template:
         actor = actor_of(request)
         listing = await listings.get(actor, slug)
@@ -34,5 +39,6 @@ class ListingPages(Controller):
             ),
             eligibility=await listings.eligibility(actor, listing),
             allowed=listings.allowed(actor, listing),
+            funded_projects=await deployment.for_listing(listing.slug),
             **labels(),
         )

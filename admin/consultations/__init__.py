@@ -1,0 +1,1 @@
+"""Curators back-office for consultations: the dashboard tables and their CSV exports."""

@@ -1,0 +1,14 @@
+"""Server-rendered, accessible SVG charts: a choropleth map of the départements and bar charts."""
+
+from store.web.charts.bars import Bar, render_bar_chart
+from store.web.charts.departements import departement_map
+from store.web.charts.map import MapClass, map_classes, render_departement_map
+
+__all__ = [
+    "Bar",
+    "MapClass",
+    "departement_map",
+    "map_classes",
+    "render_bar_chart",
+    "render_departement_map",
+]

@@ -1,0 +1,137 @@
+"""The département map and the bar chart: every registry département drawn, classes, valid SVG."""
+
+from __future__ import annotations
+
+import itertools
+import xml.etree.ElementTree as ET
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from store.registry.dataset import read_dataset
+from store.web.charts import Bar, departement_map, map_classes, render_bar_chart, render_departement_map
+from store.web.charts.map import PALETTE, class_of
+
+SVG = "{http://www.w3.org/2000/svg}"
+OVERSEAS_WITHOUT_SHAPE = ["971", "972", "973", "974", "976"]
+"""The package draws metropolitan France only: the DROM are tiles (documented in data/SOURCES.md)."""
+
+
+def figure(markup: str) -> ET.Element:
+    return ET.fromstring(markup)  # noqa: S314 - our own output, parsed to check it
+
+
+def map_svg(markup: str) -> ET.Element:
+    svg = figure(markup).find(f".//{SVG}svg[@class='ts-map__svg']")
+    assert svg is not None
+    return svg
+
+
+def by_code(markup: str) -> dict[str, ET.Element]:
+    return {g.attrib["data-code"]: g for g in map_svg(markup).iter(f"{SVG}g") if "data-code" in g.attrib}
+
+
+def test_every_registry_departement_is_on_the_map() -> None:
+    registry = {a.code: a.name for a in read_dataset().areas if a.kind == "departement"}
+    base = departement_map()
+    drawn = {d.code for d in base.departements if d.path}
+    assert sorted(set(registry) - drawn) == OVERSEAS_WITHOUT_SHAPE == base.without_shape
+    assert {d.code: d.name for d in base.departements} == registry
+    shown = by_code(render_departement_map({}, title="Vide", unit="soutiens"))
+    assert set(shown) == set(registry)
+    for code in OVERSEAS_WITHOUT_SHAPE:
+        assert shown[code].find(f"{SVG}rect") is not None
+
+
+def test_map_credits_the_base_map_and_its_licence() -> None:
+    base = departement_map()
+    assert base.source.licence == "CC-BY-4.0"
+    html = render_departement_map({"01": 1}, title="Soutiens", unit="soutiens")
+    caption = figure(html).find(".//figcaption")
+    assert caption is not None
+    assert "Victor Cazanave" in (caption.text or "")
+    assert "CC BY 4.0" in (caption.text or "")
+
+
+def test_each_departement_says_its_name_and_value_and_the_table_repeats_it() -> None:
+    html = render_departement_map({"13": 1250, "974": 3}, title="Population couverte", unit="habitants")
+    shown = by_code(html)
+    assert shown["13"].findtext(f"{SVG}title") == "Bouches-du-Rhône (13) : 1\u202f250 habitants"
+    assert shown["974"].findtext(f"{SVG}title") == "La Réunion (974) : 3 habitants"
+    assert shown["01"].findtext(f"{SVG}title") == "Ain (01) : aucune donnée"
+    table = figure(html).find(".//table[@data-testid='map-table']")
+    assert table is not None
+    rows = [[td.text for td in tr.findall("td")] for tr in table.iter("tr") if tr.findall("td")]
+    assert rows == [["13", "Bouches-du-Rhône", "1\u202f250"], ["974", "La Réunion", "3"]]
+
+
+def test_values_fall_in_the_right_class_and_colour() -> None:
+    values = {"01": 1, "02": 20, "03": 21, "04": 100, "05": 0}
+    shown = by_code(render_departement_map(values, title="t", unit="u"))
+    # max 100 in five classes: 1-20, 21-40, 41-60, 61-80, 81-100
+    assert {c: shown[c].attrib["data-class"] for c in values} == {
+        "01": "1",
+        "02": "1",
+        "03": "2",
+        "04": "5",
+        "05": "0",
+    }
+    assert shown["04"].attrib["fill"] == PALETTE[5]
+    assert shown["06"].attrib["data-class"] == "0"
+
+
+def test_few_distinct_values_use_fewer_classes_and_the_legend_says_so() -> None:
+    classes = map_classes([1, 2])
+    assert [(c.lower, c.upper) for c in classes] == [(0, 0), (1, 1), (2, 2)]
+    legend = figure(render_departement_map({"01": 1, "02": 2}, title="t", unit="soutiens")).find(
+        ".//ul[@class='ts-map__legend']"
+    )
+    assert legend is not None
+    assert ["".join(li.itertext()).strip() for li in legend] == ["aucun soutiens", "1 soutiens", "2 soutiens"]
+
+
+def test_money_formatter_and_unknown_codes_are_listed() -> None:
+    html = render_departement_map(
+        {"75": 150_000, "99": 5}, title="Montants", unit="", formatter=lambda c: f"{c // 100} €"
+    )
+    assert by_code(html)["75"].findtext(f"{SVG}title") == "Paris (75) : 1500 €"
+    assert "Codes hors carte : 99." in html
+
+
+def test_negative_values_are_refused() -> None:
+    with pytest.raises(ValueError, match="negative"):
+        render_departement_map({"01": -1}, title="t", unit="u")
+    with pytest.raises(ValueError, match="non-negative"):
+        render_bar_chart([("a", -1)], title="t", unit="u")
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**12), max_size=60))
+def test_classes_partition_every_positive_value(values: list[int]) -> None:
+    classes = map_classes(values)
+    for upper, following in itertools.pairwise(classes[1:]):
+        assert following.lower == upper.upper + 1
+    for v in values:
+        cls = class_of(v, classes)
+        assert (cls.index == 0) == (v == 0)
+        assert v == 0 or cls.lower <= v <= cls.upper
+    if any(values):
+        assert classes[-1].upper == max(values)
+
+
+def test_bar_chart_is_valid_svg_with_a_title_per_bar() -> None:
+    long = "Orientation des usagers vers le service compétent de la collectivité"
+    svg = ET.fromstring(  # noqa: S314 - our own output
+        render_bar_chart([Bar(long, 40), ("Vote", 20)], title="Soutiens", unit="soutiens")
+    )
+    assert svg.findtext(f"{SVG}title") == "Soutiens"
+    bars = svg.findall(f"{SVG}g")
+    assert [b.findtext(f"{SVG}title") for b in bars] == [f"{long} : 40 soutiens", "Vote : 20 soutiens"]
+    widths = [int(b.find(f"{SVG}rect").attrib["width"]) for b in bars]  # type: ignore[union-attr]
+    assert widths[0] == 2 * widths[1]
+    assert bars[0].findtext(f"{SVG}text", "").endswith("…")
+
+
+def test_empty_charts_say_there_is_nothing() -> None:
+    assert "Aucune donnée." in render_bar_chart([], title="t", unit="u")
+    assert "Aucune donnée." in render_departement_map({}, title="t", unit="u")
