@@ -164,6 +164,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         uow, ledger, services["billing"], registry, funder_siren=settings.billing_seller_siren
     )
     funding_from_upstream.subscribe(dispatcher, services["funding"])
+    services["grant_finder"] = services["funding"]  # subscriptions: the grant co-funding a charge
     services["consultation_dashboard"] = ConsultationDashboard(
         **{name: services[name] for name in ConsultationDashboard.SERVICES}
     )

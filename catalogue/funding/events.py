@@ -23,7 +23,7 @@ class ApplicationAwarded(DomainEvent, frozen=True, kw_only=True):
     envelope_code: str
     amount_cents: int
     grant_id: str
-    listing_id: int | None
+    listing_id: str | None
 
 
 class ApplicationDeclined(DomainEvent, frozen=True, kw_only=True):

@@ -77,7 +77,7 @@ class FundingRepository:
             Application.id == application_id
         )
 
-    async def awarded_with_listing(self, listing_id: int) -> list[dict[str, Any]]:
+    async def awarded_with_listing(self, listing_id: str) -> list[dict[str, Any]]:
         return list(
             await Application.select()
             .where((Application.listing_id == listing_id) & (Application.state == "awarded"))
@@ -123,7 +123,7 @@ class FundingRepository:
             query = query.where(ListingGrant.grant_id == grant_id)
         return list(await query)
 
-    async def national_grant(self, listing_id: int, period: str) -> str | None:
+    async def national_grant(self, listing_id: str, period: str) -> str | None:
         row = (
             await ListingGrant.select(ListingGrant.grant_id)
             .where(

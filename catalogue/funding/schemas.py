@@ -14,6 +14,9 @@ Slug = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
 Siren = Annotated[str, msgspec.Meta(min_length=9, max_length=11)]
 Cents = Annotated[int, msgspec.Meta(ge=1, le=10**13)]
 Title = Annotated[str, msgspec.Meta(min_length=3, max_length=200)]
+ListingId = Annotated[
+    str, msgspec.Meta(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+]
 EnvelopeKind = Literal["plan", "axe", "guichet", "part"]
 ApplicationState = Literal["submitted", "eligible", "ineligible", "in_review", "awarded", "declined"]
 
@@ -118,7 +121,8 @@ class ApplicationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     contact_phone: Annotated[str, msgspec.Meta(pattern=r"^[0-9 +().-]{0,30}$")] = ""
     budget_cents: Cents
     requested_cents: Cents
-    listing_id: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    listing_id: ListingId | None = None
+    """The listing (its UUID) whose subscriptions the award co-funds; none for a project grant."""
 
 
 class ApplicationView(msgspec.Struct, frozen=True, kw_only=True):
@@ -135,7 +139,7 @@ class ApplicationView(msgspec.Struct, frozen=True, kw_only=True):
     contact_phone: str
     budget_cents: int
     requested_cents: int
-    listing_id: int | None
+    listing_id: str | None
     state: ApplicationState
     state_label: str
     eligibility: Verdict | None
@@ -185,7 +189,7 @@ class ListingGrantIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     """A "free State service": the envelope pays ``cap_bp`` of every subscription to the listing."""
 
     envelope_code: Code
-    listing_id: Annotated[int, msgspec.Meta(ge=1)]
+    listing_id: ListingId
     label: Title
     cap_bp: Annotated[int, msgspec.Meta(ge=1, le=10_000)]
     amount_cents: Cents
@@ -197,7 +201,7 @@ class ListingGrantIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
 class ListingGrantView(msgspec.Struct, frozen=True, kw_only=True):
     grant_id: str
     envelope_code: str
-    listing_id: int
+    listing_id: str
     label: str
     cap_bp: int
     amount_cents: int

@@ -64,7 +64,7 @@ class Application(Table, tablename="funding_application"):
     contact_phone = Varchar(length=30, default="")
     budget_cents = BigInt()
     requested_cents = BigInt()
-    listing_id = Integer(null=True, default=None, index=True)
+    listing_id = Varchar(length=36, null=True, default=None, index=True)
     """A subscription the award co-funds through a billing grant (none for a project grant)."""
     state = Varchar(length=16, default="submitted", index=True)
     """submitted | eligible | ineligible | in_review | awarded | declined"""
@@ -116,7 +116,7 @@ class ListingGrant(Table, tablename="funding_listing_grant"):
     id = Serial(primary_key=True)
     grant_id = Varchar(length=100, unique=True)
     envelope_code = Varchar(length=60, index=True)
-    listing_id = Integer(index=True)
+    listing_id = Varchar(length=36, index=True)
     label = Varchar(length=200)
     cap_bp = Integer()
     amount_cents = BigInt()

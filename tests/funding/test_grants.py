@@ -18,7 +18,8 @@ from tests.funding.support import M, application, build_plan, key, national_call
 from tests.funding.test_concurrency import LYON_AGENT
 from tests.support.registry import AMBERIEU_EN_BUGEY, LYON, METROPOLE_DE_LYON
 
-LISTING = 4242
+LISTING = "5a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"
+OTHER_LISTING = "00000000-0000-4000-8000-000000000000"
 
 
 async def test_an_award_for_a_listing_co_funds_its_subscriptions(state: Any) -> None:
@@ -38,7 +39,7 @@ async def test_an_award_for_a_listing_co_funds_its_subscriptions(state: Any) -> 
     assert await state.funding.active_grant_for(METROPOLE_DE_LYON, LISTING, "2026-03") == grant
     assert await state.funding.active_grant_for(LYON, LISTING, "2028-02") == grant  # a co-applicant
     assert await state.funding.active_grant_for(METROPOLE_DE_LYON, LISTING, "2028-03") is None
-    assert await state.funding.active_grant_for(METROPOLE_DE_LYON, LISTING + 1, "2026-06") is None
+    assert await state.funding.active_grant_for(METROPOLE_DE_LYON, OTHER_LISTING, "2026-06") is None
     assert await state.funding.active_grant_for(AMBERIEU_EN_BUGEY, LISTING, "2026-06") is None
     # Payments are for project grants: a subscription grant is consumed by billing.
     with pytest.raises(Conflict):
@@ -91,3 +92,7 @@ async def test_a_free_state_service_for_every_collectivite(state: Any) -> None:
         await state.funding.create_listing_grant(
             None, msgspec.structs.replace(data, amount_cents=40 * M), key=key()
         )
+
+
+async def test_subscription_charges_ask_the_funding_service(state: Any) -> None:
+    assert state.subscription_charges.grants is state.funding

@@ -162,7 +162,7 @@ ROWS: dict[str, Rows] = {
 def listing_grant_body(world: World) -> dict[str, Any]:
     return {
         "envelope_code": "matrice-axe",
-        "listing_id": 1,
+        "listing_id": "5a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d",
         "label": "Service offert par l'État",
         "cap_bp": 10000,
         "amount_cents": 100,

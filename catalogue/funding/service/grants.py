@@ -98,7 +98,7 @@ class GrantOps(FundingBase):
             for r, ref in zip(rows, refs, strict=True)
         ]
 
-    async def active_grant_for(self, siren: str, listing_id: int, period: str) -> str | None:
+    async def active_grant_for(self, siren: str, listing_id: str, period: str) -> str | None:
         """The billing grant co-funding ``siren``'s subscription to ``listing_id`` in ``period``
         (YYYY-MM), or None: first an award for that listing naming the collectivité (lead or
         co-applicant) in force that month, the earliest first; then a national "free State service"

@@ -4,7 +4,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 from store.kit.migrations import check, raw_sql
 
-ID = "2026-11-28T19:47:00:000000"
+ID = "2026-11-28T20:30:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "constraints"
 
@@ -29,6 +29,11 @@ async def forwards() -> MigrationManager:
             ),
             check("funding_reservation_amount", "funding_reservation", "amount_cents > 0"),
             check("funding_payment_amount", "funding_payment", "amount_cents > 0"),
+            check(
+                "funding_listing_grant_terms",
+                "funding_listing_grant",
+                "cap_bp >= 1 AND cap_bp <= 10000 AND amount_cents > 0 AND until_period >= from_period",
+            ),
         )
     )
     return manager
