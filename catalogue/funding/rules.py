@@ -237,3 +237,10 @@ def describe(rule: Rule | None) -> str:
         case MaxApplicants(count=count):
             return f"{_plural(count, 'demandeur')} au plus"
     raise AssertionError(f"unknown rule {rule!r}")
+
+
+def sentence(rule: Rule | None) -> str:
+    """``describe`` as a sentence: a capital first, a full stop last."""
+    text = describe(rule)
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith(".") else text + "."

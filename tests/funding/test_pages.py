@@ -71,6 +71,10 @@ async def test_the_curator_desk(state: Any, client: httpx.AsyncClient) -> None:
     assert "Guichet de l&#39;Ain" in desk.text or "Guichet de l'Ain" in desk.text
     assert "/api/v1/funding/envelopes.csv" in desk.text
     assert "01 — Ain" in desk.text
+    assert "<svg" in desk.text  # the map of the départements and the axes' chart
+    assert (
+        'aria-describedby="table-financements-departements"' in desk.text or "table-financements" in desk.text
+    )
 
     review = await client.get(f"/curation/financements/appels/{call_id}")
     assert "Métropole de Lyon" in review.text

@@ -13,7 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from catalogue.funding.rules import KIND_LABELS, describe
+from catalogue.funding.rules import KIND_LABELS, sentence
 from catalogue.funding.schemas import ApplicationIn
 from catalogue.funding.service import FundingService
 from store.kit.auth import PUBLIC, Scope, actor_of, requires
@@ -81,7 +81,7 @@ class FundingPages(Controller):
             request,
             "pages/funding/calls.html",
             calls=calls,
-            rules={c.id: describe(c.rules) for c in calls},
+            rules={c.id: sentence(c.rules) for c in calls},
             kind_names=KIND_LABELS,
         )
 
@@ -103,7 +103,7 @@ class FundingPages(Controller):
             "pages/funding/call.html",
             status_code=status_code,
             call=call,
-            rule_text=describe(call.rules),
+            rule_text=sentence(call.rules),
             kind_names=KIND_LABELS,
             mandates=collectivite_mandates(actor),
             siren=acting_siren(actor, siren),

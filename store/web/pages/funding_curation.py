@@ -15,13 +15,15 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
+from markupsafe import Markup
 
-from catalogue.funding.rules import describe
-from catalogue.funding.schemas import AwardIn, DeclineIn, PaymentIn, ReviewIn
+from catalogue.funding.rules import sentence
+from catalogue.funding.schemas import AwardIn, DeclineIn, DepartementRow, EnvelopeRow, PaymentIn, ReviewIn
 from catalogue.funding.service import FundingService
 from store.kit.auth import Scope, actor_of, requires
 from store.kit.errors import DomainError, FieldError, InvalidInput
 from store.kit.money import format_eur
+from store.web.charts import Bar, render_bar_chart, render_departement_map
 from store.web.pages.consultation_forms import cents, refusal
 from store.web.rendering import flash, page
 
@@ -60,6 +62,26 @@ def _positive(form: ActionForm) -> int:
     return amount
 
 
+def desk_figures(envelopes: list[EnvelopeRow], departements: list[DepartementRow]) -> dict[str, Markup]:
+    """The map of what each département's collectivités were awarded, and the axes' commitments
+    (each figure points to the table holding its numbers)."""
+    return {
+        "map": render_departement_map(
+            {d.departement: d.awarded_to_applicants for d in departements},
+            title="Financements attribués aux porteurs, par département",
+            unit="",
+            formatter=format_eur,
+            table_id="table-financements-departements",
+        ),
+        "axes": render_bar_chart(
+            [Bar(e.label, e.figures.committed) for e in envelopes if e.depth == 1],
+            title="Montants engagés par axe",
+            unit="",
+            formatter=format_eur,
+        ),
+    }
+
+
 class FundingCurationPages(Controller):
     include_in_schema = False
     path = "/curation/financements"
@@ -70,13 +92,16 @@ class FundingCurationPages(Controller):
         self, request: Request[Any, Any, Any], funding: NamedDependency[FundingService]
     ) -> Template:
         actor = actor_of(request)
+        envelopes = await funding.tree()
+        departements = await funding.per_departement(actor)
         return page(
             request,
             "pages/funding/desk.html",
-            envelopes=await funding.tree(),
-            departements=await funding.per_departement(actor),
+            envelopes=envelopes,
+            departements=departements,
             calls=await funding.list_calls(),
             kind_names=KIND_NAMES,
+            charts=desk_figures(envelopes, departements),
         )
 
     async def _call_page(
@@ -95,7 +120,7 @@ class FundingCurationPages(Controller):
             "pages/funding/review.html",
             status_code=status_code,
             call=call,
-            rule_text=describe(call.rules),
+            rule_text=sentence(call.rules),
             applications=await funding.call_applications(actor, call_id),
             errors=errors or {},
             new_key=lambda: uuid.uuid4().hex,
