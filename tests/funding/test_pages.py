@@ -83,7 +83,7 @@ async def test_the_curator_desk(state: Any, client: httpx.AsyncClient) -> None:
     checked = await client.post(base + "eligibilite", headers=headers)
     assert checked.status_code == 303
     page = (await client.get(f"/curation/financements/appels/{call_id}")).text
-    key = re.search(r'action="[^"]*/attribution">.*?name="key" value="([0-9a-f]+)"', page, re.S)
+    key = re.search(r'action="[^"]*/attribution"[^>]*>.*?name="key" value="([0-9a-f]+)"', page, re.S)
     assert key is not None
     for _ in range(2):  # the form sent twice: one commitment
         awarded = await client.post(
