@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalogue.funding.schemas import AmountIn, AwardIn, CallIn, EnvelopeIn, PaymentIn
+from catalogue.funding.schemas import AmountIn, AwardIn, CallIn, EnvelopeIn, EnvelopeKind, PaymentIn
 from store.kit.errors import Conflict
 from tests.funding.support import application
 from tests.funding.test_concurrency import LYON_AGENT
@@ -42,7 +42,7 @@ async def test_the_tree_holds_whatever_is_tried(state: Any, ops: list[tuple[str,
         None, EnvelopeIn(code=code["plan"], label="Plan", kind="plan", programme="P")
     )
     for node in NODES:
-        kind = {"axe": "axe", "guichet": "part", "labo": "part"}[node]
+        kind: EnvelopeKind = "axe" if node == "axe" else "part"
         await funding.create_envelope(
             None, EnvelopeIn(code=code[node], label=node.title(), kind=kind, parent_code=code[PARENT[node]])
         )
