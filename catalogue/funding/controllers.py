@@ -27,6 +27,8 @@ from catalogue.funding.schemas import (
     ListingGrantView,
     PaymentIn,
     PaymentView,
+    ReservationCommitIn,
+    ReservationView,
     ReviewIn,
 )
 from catalogue.funding.service import FundingService
@@ -245,6 +247,46 @@ class FundingController(Controller):
     ) -> ListingGrantView:
         """Engage une enveloppe pour cofinancer chaque abonnement à un service, sur une période."""
         return await funding.create_listing_grant(actor_of(request), data, key=idempotency_key)
+
+    @get("/reservations", guards=CURATOR, operation_id="ListReservations")
+    async def reservations(
+        self, request: Request[Any, Any, Any], funding: NamedDependency[FundingService]
+    ) -> list[ReservationView]:
+        """Les réservations des projets retenus par la consultation."""
+        return await funding.reservations(actor_of(request))
+
+    @post(
+        "/reservations/{reservation_id:int}/commit",
+        guards=CURATOR,
+        status_code=HTTP_200_OK,
+        operation_id="CommitReservation",
+    )
+    async def commit_reservation(
+        self,
+        request: Request[Any, Any, Any],
+        reservation_id: FromPath[int],
+        data: JSONBody[ReservationCommitIn],
+        idempotency_key: IdempotencyKey,
+        funding: NamedDependency[FundingService],
+    ) -> ReservationView:
+        """Engage tout ou partie d'une réservation ; le reste revient à l'enveloppe."""
+        return await funding.commit_reservation(actor_of(request), reservation_id, data, key=idempotency_key)
+
+    @post(
+        "/reservations/{reservation_id:int}/release",
+        guards=CURATOR,
+        status_code=HTTP_200_OK,
+        operation_id="ReleaseReservation",
+    )
+    async def release_reservation(
+        self,
+        request: Request[Any, Any, Any],
+        reservation_id: FromPath[int],
+        idempotency_key: IdempotencyKey,
+        funding: NamedDependency[FundingService],
+    ) -> ReservationView:
+        """Libère une réservation : son montant revient à l'enveloppe."""
+        return await funding.release_reservation(actor_of(request), reservation_id, key=idempotency_key)
 
     @get("/calls", opt=PUBLIC, operation_id="ListCalls")
     async def calls(self, funding: NamedDependency[FundingService]) -> list[CallView]:

@@ -95,6 +95,16 @@ class FundingRepository:
     async def insert_reservation(self, row: dict[str, Any]) -> None:
         await Reservation.insert(Reservation(**row))
 
+    async def lock_reservation(self, reservation_id: int) -> dict[str, Any] | None:
+        query = "SELECT * FROM funding_reservation WHERE id = {}"
+        rows = await Reservation.raw(query + _LOCK if _is_postgres() else query, reservation_id)
+        return rows[0] if rows else None
+
+    async def settle_reservation(self, reservation_id: int, **values: Any) -> None:
+        await Reservation.update({getattr(Reservation, k): v for k, v in values.items()}).where(
+            Reservation.id == reservation_id
+        )
+
     # Payments ----------------------------------------------------------------------------------
 
     async def payment_by_key(self, key: str) -> dict[str, Any] | None:

@@ -208,3 +208,20 @@ class ListingGrantView(msgspec.Struct, frozen=True, kw_only=True):
     consumed_cents: int
     from_period: str
     until_period: str
+
+
+class ReservationView(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    envelope_code: str
+    reference: str
+    label: str
+    amount_cents: int
+    state: Literal["pending", "committed", "released"]
+    committed_cents: int
+    grant_id: str
+    created_at: dt.datetime
+
+
+class ReservationCommitIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    amount_cents: Cents
+    """At most the reserved amount; the rest goes back to the envelope."""

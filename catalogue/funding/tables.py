@@ -94,6 +94,10 @@ class Reservation(Table, tablename="funding_reservation"):
     amount_cents = BigInt()
     grant_id = Varchar(length=100, unique=True)
     pending_id = Varchar(length=36)
+    state = Varchar(length=16, default="pending")
+    """pending | committed (posted, all or part: the rest went back) | released (voided)"""
+    committed_cents = BigInt(default=0)
+    settled_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from catalogue.funding.schemas import AmountIn, EnvelopeIn
+from catalogue.funding.schemas import AmountIn, EnvelopeIn, ReservationCommitIn
 from catalogue.votes.events import FundingReservationRequested
 from store.kit.errors import Conflict, InvalidInput, NotFound
 from tests.funding.support import M, build_plan, key
@@ -112,3 +112,30 @@ async def test_a_selection_reserves_its_funding_through_the_outbox(state: Any) -
             reference="proposal:8",
             label="Trop gros",
         )
+
+
+async def test_a_reservation_is_committed_in_part_or_released(state: Any) -> None:
+    await build_plan(state.funding)
+    for n in (1, 2):
+        await state.funding.reserve(
+            envelope_code="relance-axe-1",
+            amount_cents=3 * M,
+            idempotency_key=f"selection:{n}",
+            reference=f"proposal:{n}",
+            label=f"Projet {n}",
+        )
+    first, second = await state.funding.reservations(None)
+    once = key()
+    for _ in range(2):  # the same request twice commits once
+        done = await state.funding.commit_reservation(
+            None, first.id, ReservationCommitIn(amount_cents=2 * M), key=once
+        )
+    assert (done.state, done.committed_cents) == ("committed", 2 * M)
+    released = await state.funding.release_reservation(None, second.id, key=key())
+    assert released.state == "released"
+    with pytest.raises(Conflict):
+        await state.funding.commit_reservation(
+            None, second.id, ReservationCommitIn(amount_cents=M), key=key()
+        )
+    axis = by_code(await state.funding.tree())["relance-axe-1"].figures
+    assert (axis.reserved, axis.committed, axis.available) == (0, 2 * M, 28 * M)

@@ -99,3 +99,35 @@ async def test_the_curator_desk(state: Any, client: httpx.AsyncClient) -> None:
     sign_out(client)
     await sign_in(client, agent)
     assert (await client.get("/curation/financements")).status_code == 403
+
+
+async def test_the_curator_commits_a_selection_from_the_desk(state: Any, client: httpx.AsyncClient) -> None:
+    await build_plan(state.funding)
+    await state.funding.reserve(
+        envelope_code="relance-axe-1",
+        amount_cents=3 * M,
+        idempotency_key="selection:9",
+        reference="proposal:9",
+        label="Conseil municipal en ligne",
+    )
+    await sign_in(client, await make_account(state, "curatrice@anct.example", curator=True))
+    desk = (await client.get("/curation/financements")).text
+    assert "Conseil municipal en ligne" in desk
+    [reservation] = await state.funding.reservations(None)
+    key = re.search(r'reservations/\d+/engager"[^>]*>.*?name="key" value="([0-9a-f]+)"', desk, re.S)
+    assert key is not None
+    headers = await csrf_headers(client)
+    too_much = await client.post(
+        f"/curation/financements/reservations/{reservation.id}/engager",
+        data={"key": key.group(1), "amount": "3 000 001"},
+        headers=headers,
+    )
+    assert too_much.status_code == 422
+    done = await client.post(
+        f"/curation/financements/reservations/{reservation.id}/engager",
+        data={"key": key.group(1), "amount": "2 500 000"},
+        headers=headers,
+    )
+    assert done.status_code == 303
+    axis = {r.code: r for r in await state.funding.tree()}["relance-axe-1"].figures
+    assert (axis.reserved, axis.committed) == (0, 2_500_000_00)

@@ -205,3 +205,39 @@ ROWS.update(
         "POST " + ACTION: only("curator", setup=submitted, params={"action": "eligibilite"}),
     }
 )
+
+
+async def reservation(world: World) -> dict[str, Any]:
+    """Setup: a fresh pending reservation on the matrix axis (a committee selection)."""
+    await plan(world)
+    key = world.unique("matrice-selection")
+    await world.state.funding.reserve(
+        envelope_code="matrice-axe",
+        amount_cents=100,
+        idempotency_key=key,
+        reference="proposal:1",
+        label="Sélection",
+    )
+    made = [r for r in await world.state.funding.reservations(None) if r.state == "pending"]
+    return {"reservation_id": made[-1].id}
+
+
+RESERVATION = BASE + "/reservations/{reservation_id:int}"
+ROWS.update(
+    {
+        "GET /api/v1/funding/reservations": only("curator", setup=reservation),
+        "POST " + RESERVATION + "/commit": only(
+            "curator", setup=reservation, json={"amount_cents": 50}, **MONEY
+        ),
+        "POST " + RESERVATION + "/release": only("curator", setup=reservation, **MONEY),
+    }
+)
+
+
+ROWS.update(
+    {
+        "POST /curation/financements/reservations/{reservation_id:int}/{action:str}": only(
+            "curator", setup=reservation, params={"action": "liberer"}, form={"key": "cle-formulaire-1"}
+        ),
+    }
+)

@@ -6,9 +6,10 @@ grant finder (``active_grant_for``)."""
 from catalogue.funding.service.awards import AwardOps
 from catalogue.funding.service.dashboards import DashboardOps
 from catalogue.funding.service.grants import GrantOps
+from catalogue.funding.service.reservations import ReservationOps
 
 
-class FundingService(AwardOps, DashboardOps, GrantOps):
+class FundingService(AwardOps, DashboardOps, GrantOps, ReservationOps):
     pass
 
 

@@ -18,7 +18,15 @@ from litestar.response import Redirect, Template
 from markupsafe import Markup
 
 from catalogue.funding.rules import sentence
-from catalogue.funding.schemas import AwardIn, DeclineIn, DepartementRow, EnvelopeRow, PaymentIn, ReviewIn
+from catalogue.funding.schemas import (
+    AwardIn,
+    DeclineIn,
+    DepartementRow,
+    EnvelopeRow,
+    PaymentIn,
+    ReservationCommitIn,
+    ReviewIn,
+)
 from catalogue.funding.service import FundingService
 from store.kit.auth import Scope, actor_of, requires
 from store.kit.errors import DomainError, FieldError, InvalidInput
@@ -91,17 +99,31 @@ class FundingCurationPages(Controller):
     async def desk(
         self, request: Request[Any, Any, Any], funding: NamedDependency[FundingService]
     ) -> Template:
+        return await self._desk(request, funding)
+
+    async def _desk(
+        self,
+        request: Request[Any, Any, Any],
+        funding: FundingService,
+        *,
+        error: str = "",
+        status_code: int = 200,
+    ) -> Template:
         actor = actor_of(request)
         envelopes = await funding.tree()
         departements = await funding.per_departement(actor)
         return page(
             request,
             "pages/funding/desk.html",
+            status_code=status_code,
             envelopes=envelopes,
             departements=departements,
             calls=await funding.list_calls(),
+            reservations=await funding.reservations(actor),
             kind_names=KIND_NAMES,
             charts=desk_figures(envelopes, departements),
+            new_key=lambda: uuid.uuid4().hex,
+            error=error,
         )
 
     async def _call_page(
@@ -194,3 +216,30 @@ class FundingCurationPages(Controller):
         return Redirect(
             f"/curation/financements/appels/{call_id}#candidature-{application_id}", status_code=303
         )
+
+    @post("/reservations/{reservation_id:int}/{action:str}")
+    async def settle(
+        self,
+        request: Request[Any, Any, Any],
+        reservation_id: FromPath[int],
+        action: FromPath[str],
+        data: URLEncodedBody[ActionForm],
+        funding: NamedDependency[FundingService],
+    ) -> Template | Redirect:
+        actor = actor_of(request)
+        try:
+            if action == "engager":
+                view = await funding.commit_reservation(
+                    actor, reservation_id, ReservationCommitIn(amount_cents=_positive(data)), key=_key(data)
+                )
+                message = f"Réservation engagée : {format_eur(view.committed_cents)}."
+            elif action == "liberer":
+                await funding.release_reservation(actor, reservation_id, key=_key(data))
+                message = "Réservation libérée : son montant revient à l'enveloppe."
+            else:
+                raise InvalidInput("Action inconnue.", code="unknown_action")
+        except DomainError as exc:
+            status, detail = refusal(exc)
+            return await self._desk(request, funding, error=detail, status_code=status)
+        flash(request, message)
+        return Redirect("/curation/financements#reservations", status_code=303)
