@@ -213,14 +213,9 @@ class CallOps(FundingBase):
             )
         return await self.get_application(actor, application_id)
 
-    async def _view(
-        self, row: dict[str, Any], calls: dict[int, str], names: dict[str, str]
+    def _view(
+        self, row: dict[str, Any], calls: dict[int, str], names: dict[str, str], consumed: dict[str, int]
     ) -> ApplicationView:
-        consumed = 0
-        if row["grant_id"]:
-            ref = accounts.commitment(row["grant_id"])
-            balance = (await self.ledger.balances([ref]))[ref]
-            consumed = balance.debits_posted if balance else 0
         return ApplicationView(
             id=row["id"],
             call_id=row["call_id"],
@@ -243,7 +238,7 @@ class CallOps(FundingBase):
             review_note=row["review_note"],
             decline_reason=row["decline_reason"],
             awarded_cents=row["awarded_cents"],
-            consumed_cents=consumed,
+            consumed_cents=consumed.get(row["grant_id"] or "", 0),
             grant_id=row["grant_id"],
             grant_from=row["grant_from"],
             grant_until=row["grant_until"],
@@ -253,7 +248,10 @@ class CallOps(FundingBase):
     async def _views(self, rows: list[dict[str, Any]]) -> list[ApplicationView]:
         calls = {c["id"]: c["title"] for c in await self.repo.calls(published_only=False)}
         names = await self.registry.repo.names({r["lead_siren"] for r in rows})
-        return [await self._view(r, calls, names) for r in rows]
+        grants = [r["grant_id"] for r in rows if r["grant_id"]]
+        balances = await self.ledger.balances([accounts.commitment(g) for g in grants]) if grants else {}
+        consumed = {ref.owner_ref.removeprefix("grant:"): b.debits_posted for ref, b in balances.items() if b}
+        return [self._view(r, calls, names, consumed) for r in rows]
 
     async def _readable(self, actor: Actor, application_id: int) -> dict[str, Any]:
         row = await self.repo.application(application_id)
