@@ -131,3 +131,28 @@ async def test_the_curator_commits_a_selection_from_the_desk(state: Any, client:
     assert done.status_code == 303
     axis = {r.code: r for r in await state.funding.tree()}["relance-axe-1"].figures
     assert (axis.reserved, axis.committed) == (0, 2_500_000_00)
+
+
+async def test_an_application_can_name_a_service_to_co_fund(state: Any, client: httpx.AsyncClient) -> None:
+    await build_plan(state.funding)
+    call_id = await national_call(state.funding)
+    await sign_in(client, await make_agent(state, "agent@grandlyon.example", METROPOLE_DE_LYON))
+    assert 'name="listing_id"' in (await client.get(f"/appels-a-projets/{call_id}")).text
+    fields = {
+        "siren": METROPOLE_DE_LYON,
+        "title": "Abonnement au conseil municipal en ligne",
+        "contact_name": "Claire Dubois",
+        "contact_email": "claire@grandlyon.example",
+        "budget": "10 000",
+        "requested": "5 000",
+        "listing_id": "pas-un-service",
+    }
+    headers = await csrf_headers(client)
+    bad = await client.post(f"/appels-a-projets/{call_id}/candidater", data=fields, headers=headers)
+    assert bad.status_code == 422
+    assert "le service à cofinancer" in bad.text
+    fields["listing_id"] = "5a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"
+    sent = await client.post(f"/appels-a-projets/{call_id}/candidater", data=fields, headers=headers)
+    assert sent.status_code == 303
+    [mine] = (await client.get("/api/v1/funding/applications")).json()
+    assert mine["listing_id"] == fields["listing_id"]

@@ -16,6 +16,8 @@ from litestar.response import Redirect, Template
 from catalogue.funding.rules import KIND_LABELS, sentence
 from catalogue.funding.schemas import ApplicationIn
 from catalogue.funding.service import FundingService
+from catalogue.listings.schemas import ListingFilters
+from catalogue.listings.service import ListingService
 from store.kit.auth import PUBLIC, Scope, actor_of, requires
 from store.kit.errors import DomainError, FieldError, InvalidInput
 from store.web.pages.consultation_forms import acting_siren, cents, collectivite_mandates, refusal
@@ -34,6 +36,7 @@ class ApplicationForm(msgspec.Struct):
     contact_phone: str = ""
     budget: str = ""
     requested: str = ""
+    listing_id: str = ""
 
 
 def application_in(form: ApplicationForm) -> ApplicationIn:
@@ -48,6 +51,7 @@ def application_in(form: ApplicationForm) -> ApplicationIn:
         "contact_phone": form.contact_phone.strip(),
         "budget_cents": cents(form.budget, "budget"),
         "requested_cents": cents(form.requested, "requested"),
+        "listing_id": form.listing_id or None,
     }
     try:
         return msgspec.convert(raw, ApplicationIn)
@@ -61,6 +65,7 @@ def application_in(form: ApplicationForm) -> ApplicationIn:
             "budget_cents": "le budget du projet (en euros, plus de 0)",
             "requested_cents": "le montant demandé (en euros, plus de 0)",
             "lead_siren": "la collectivité porteuse",
+            "listing_id": "le service à cofinancer",
         }
         what = next((label for name, label in labels.items() if field.startswith(name)), "le formulaire")
         raise InvalidInput(
@@ -89,6 +94,7 @@ class FundingPages(Controller):
         self,
         request: Request[Any, Any, Any],
         funding: FundingService,
+        listings: ListingService,
         call_id: int,
         siren: str | None,
         *,
@@ -108,6 +114,7 @@ class FundingPages(Controller):
             mandates=collectivite_mandates(actor),
             siren=acting_siren(actor, siren),
             can_apply=actor.has(Scope.FundingApplicationsWrite) and bool(collectivite_mandates(actor)),
+            services=(await listings.browse(ListingFilters(), per_page=100)).items,
             error=error,
             values=values or {},
         )
@@ -118,9 +125,10 @@ class FundingPages(Controller):
         request: Request[Any, Any, Any],
         call_id: FromPath[int],
         funding: NamedDependency[FundingService],
+        listings: NamedDependency[ListingService],
         siren: FromQuery[str | None] = None,
     ) -> Template:
-        return await self._call_page(request, funding, call_id, siren)
+        return await self._call_page(request, funding, listings, call_id, siren)
 
     @post("/{call_id:int}/candidater", guards=APPLICANT)
     async def apply(
@@ -129,6 +137,7 @@ class FundingPages(Controller):
         call_id: FromPath[int],
         data: URLEncodedBody[ApplicationForm],
         funding: NamedDependency[FundingService],
+        listings: NamedDependency[ListingService],
     ) -> Template | Redirect:
         try:
             view = await funding.apply(actor_of(request), call_id, application_in(data))
@@ -138,6 +147,7 @@ class FundingPages(Controller):
             return await self._call_page(
                 request,
                 funding,
+                listings,
                 call_id,
                 data.siren or None,
                 error=message,
