@@ -11,7 +11,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from catalogue.funding.csv import applications_csv, csv_response, departements_csv, envelopes_csv
+from catalogue.funding.csv import (
+    applications_csv,
+    csv_response,
+    departements_csv,
+    envelopes_csv,
+    listing_grants_csv,
+    reservations_csv,
+)
 from catalogue.funding.schemas import (
     AmountIn,
     ApplicationIn,
@@ -287,6 +294,23 @@ class FundingController(Controller):
     ) -> ReservationView:
         """Libère une réservation : son montant revient à l'enveloppe."""
         return await funding.release_reservation(actor_of(request), reservation_id, key=idempotency_key)
+
+    @get("/reservations.csv", guards=CURATOR, operation_id="ExportReservations")
+    async def reservations_csv(
+        self, request: Request[Any, Any, Any], funding: NamedDependency[FundingService]
+    ) -> Response[bytes]:
+        """Les réservations de la consultation en CSV."""
+        return csv_response(
+            "reservations.csv", reservations_csv(await funding.reservations(actor_of(request)))
+        )
+
+    @get("/listing-grants.csv", guards=CURATOR, operation_id="ExportListingGrants")
+    async def listing_grants_csv(
+        self, request: Request[Any, Any, Any], funding: NamedDependency[FundingService]
+    ) -> Response[bytes]:
+        """Les services offerts par l'État en CSV."""
+        rows = await funding.listing_grants(actor_of(request))
+        return csv_response("services-offerts.csv", listing_grants_csv(rows))
 
     @get("/calls", opt=PUBLIC, operation_id="ListCalls")
     async def calls(self, funding: NamedDependency[FundingService]) -> list[CallView]:

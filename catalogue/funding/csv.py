@@ -9,7 +9,13 @@ from collections.abc import Iterable, Sequence
 
 from litestar.response import Response
 
-from catalogue.funding.schemas import ApplicationView, DepartementRow, EnvelopeRow
+from catalogue.funding.schemas import (
+    ApplicationView,
+    DepartementRow,
+    EnvelopeRow,
+    ListingGrantView,
+    ReservationView,
+)
 
 FIGURES = [
     "alloue_centimes",
@@ -137,5 +143,56 @@ def applications_csv(rows: Iterable[ApplicationView]) -> bytes:
                 a.decline_reason,
             ]
             for a in rows
+        ),
+    )
+
+
+def reservations_csv(rows: Iterable[ReservationView]) -> bytes:
+    header = ["id", "projet", "reference", "enveloppe", "reserve_centimes", "etat", "engage_centimes", "date"]
+    return csv_bytes(
+        header,
+        (
+            [
+                r.id,
+                r.label,
+                r.reference,
+                r.envelope_code,
+                r.amount_cents,
+                r.state,
+                r.committed_cents,
+                r.created_at.date().isoformat(),
+            ]
+            for r in rows
+        ),
+    )
+
+
+def listing_grants_csv(rows: Iterable[ListingGrantView]) -> bytes:
+    header = [
+        "financement",
+        "service",
+        "libelle",
+        "enveloppe",
+        "taux_bp",
+        "engage_centimes",
+        "consomme_centimes",
+        "du",
+        "au",
+    ]
+    return csv_bytes(
+        header,
+        (
+            [
+                g.grant_id,
+                g.listing_id,
+                g.label,
+                g.envelope_code,
+                g.cap_bp,
+                g.amount_cents,
+                g.consumed_cents,
+                g.from_period,
+                g.until_period,
+            ]
+            for g in rows
         ),
     )

@@ -156,3 +156,29 @@ async def test_an_application_can_name_a_service_to_co_fund(state: Any, client: 
     assert sent.status_code == 303
     [mine] = (await client.get("/api/v1/funding/applications")).json()
     assert mine["listing_id"] == fields["listing_id"]
+
+
+async def test_every_curator_table_has_its_csv(state: Any, client: httpx.AsyncClient) -> None:
+    await build_plan(state.funding)
+    await state.funding.reserve(
+        envelope_code="relance-axe-1",
+        amount_cents=M,
+        idempotency_key="selection:csv",
+        reference="proposal:3",
+        label="Serveur vocal",
+    )
+    await sign_in(client, await make_account(state, "curatrice@anct.example", curator=True))
+    desk = (await client.get("/curation/financements")).text
+    links = re.findall(r'href="(/api/v1/funding/[^"]+\.csv)"', desk)
+    assert {
+        "/api/v1/funding/envelopes.csv",
+        "/api/v1/funding/departements.csv",
+        "/api/v1/funding/reservations.csv",
+        "/api/v1/funding/listing-grants.csv",
+    } <= set(links)
+    for link in links:
+        response = await client.get(link)
+        assert response.status_code == 200, link
+        assert response.headers["content-type"].startswith("text/csv")
+    reservations = (await client.get("/api/v1/funding/reservations.csv")).content.decode("utf-8-sig")
+    assert ";Serveur vocal;proposal:3;relance-axe-1;100000000;pending;0;" in reservations

@@ -241,3 +241,11 @@ ROWS.update(
         ),
     }
 )
+
+
+ROWS.update(
+    {
+        "GET /api/v1/funding/reservations.csv": only("curator", setup=reservation),
+        "GET /api/v1/funding/listing-grants.csv": only("curator", **CURATOR_ONLY),
+    }
+)

@@ -120,6 +120,7 @@ class FundingCurationPages(Controller):
             departements=departements,
             calls=await funding.list_calls(),
             reservations=await funding.reservations(actor),
+            listing_grants=await funding.listing_grants(actor),
             kind_names=KIND_NAMES,
             charts=desk_figures(envelopes, departements),
             new_key=lambda: uuid.uuid4().hex,
