@@ -1,5 +1,5 @@
-"""Award (a commitment in the ledger), decline with a reason, payments that consume the award, and
-the billing grant an award for a subscription registers (``active_grant_for``)."""
+"""Award (a commitment in the ledger, with the billing grant of an award for a subscription),
+decline with a reason, payments that consume the award."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from catalogue.funding.schemas import (
     PaymentIn,
     PaymentView,
 )
+from catalogue.funding.service.applications import ApplicationOps
 from catalogue.funding.service.base import actor_label, audit, curator, euros, refused
-from catalogue.funding.service.calls import CallOps
 from store.billing import accounts
 from store.billing.ledger.codes import TransferCode as T
 from store.billing.ledger.schemas import Leg, PostJournal
@@ -26,7 +26,7 @@ from store.kit.errors import Conflict, InvalidInput, NotFound
 AWARDABLE = frozenset({"eligible", "in_review"})
 
 
-class AwardOps(CallOps):
+class AwardOps(ApplicationOps):
     async def award(
         self, actor: Actor | None, application_id: int, data: AwardIn, *, key: str
     ) -> ApplicationView:
