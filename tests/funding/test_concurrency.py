@@ -4,11 +4,17 @@ TSTEST_DATABASE=postgres), and two keys racing on one application award it once.
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from catalogue.funding.schemas import AmountIn, AwardIn, EnvelopeIn
 from store.kit.auth import Actor, MandateInfo
 from store.kit.errors import Conflict
+from store.kit.settings import Settings
 from tests.funding.support import M, application, build_plan, key, national_call
 from tests.support.registry import METROPOLE_DE_LYON
 
@@ -20,6 +26,7 @@ LYON_AGENT = Actor(
 SMALL = 10 * M // 100
 """100 000 €: room for exactly three awards of 30 000 €."""
 AWARD = 3 * M // 100
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def eligible_applications(state: Any, n: int) -> list[int]:
@@ -77,3 +84,34 @@ async def test_racing_keys_award_one_application_once(state: Any) -> None:
     outcomes = await asyncio.gather(*(award(key("race")) for _ in range(5)))
     assert sorted(outcomes) == ["awarded"] + ["not_awardable"] * 4
     assert {r.code: r for r in await state.funding.tree()}["petit"].figures.committed == AWARD
+
+
+async def test_separate_processes_awarding_at_once_never_over_commit(state: Any, settings: Settings) -> None:
+    """Four OS processes award three applications each on an envelope that holds three awards."""
+    ids = await eligible_applications(state, 12)
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.funding.award_worker",
+                settings.database_url,
+                str(w),
+                str(AWARD),
+                ",".join(str(i) for i in ids[w::4]),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(4)
+    ]
+    outcomes: Counter[str] = Counter()
+    for process in processes:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        outcomes.update(json.loads(out.strip().splitlines()[-1]))
+    assert outcomes == {"awarded": 3, "envelope_exhausted": 9}
+    petit = {r.code: r for r in await state.funding.tree()}["petit"].figures
+    assert (petit.committed, petit.available) == (3 * AWARD, SMALL - 3 * AWARD)
