@@ -14,8 +14,9 @@ from typing import Any
 
 import msgspec
 
+from admin.consultations.positioning import positioning_by_departement, positioning_by_service
 from admin.tables import Column, Table, table
-from catalogue.needs.reference import CONTRIBUTION_STATE_LABELS
+from catalogue.needs.reference import CONTRIBUTION_STATE_LABELS, THEMATIQUES
 from catalogue.needs.schemas import ConsultationView, ContributionView
 from catalogue.needs.service import ConsultationService, ContributionService, RegroupementService
 from catalogue.votes.schemas import ConsultationResults, DecisionView, InterestView
@@ -29,6 +30,7 @@ from catalogue.votes.service.deployment import rolled_up
 from store.kit.auth import Actor, require_curator
 from store.kit.errors import NotFound
 from store.registry.service import RegistryService
+from store.registry.siren import fold
 
 KIND_LABELS = {
     "commune": "Commune",
@@ -39,7 +41,6 @@ KIND_LABELS = {
 }
 SHOWN_STATES = ("published", "reoriented", "rejected", "merged")
 """Curators never see drafts (they are the collectivité's until deposited)."""
-LIVE_INTERESTS = ("submitted", "accepted")
 TABLE_NAMES = (
     "phases",
     "contributions-par-thematique",
@@ -48,6 +49,7 @@ TABLE_NAMES = (
     "soutiens-par-type",
     "selection",
     "positionnements-par-service",
+    "positionnements-par-departement",
     "deploiement",
 )
 
@@ -67,6 +69,11 @@ class Dashboard(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def supports_by_departement(self) -> dict[str, int]:
         return {b.key: b.supports for b in self.results.by_departement if b.key != "—"}
+
+    @property
+    def positionings_by_departement(self) -> dict[str, int]:
+        found = self.tables["positionnements-par-departement"]
+        return {str(row[0]): int(row[-2]) for row in found.rows if row[0] != "—"}
 
     @property
     def population_by_departement(self) -> dict[str, int]:
@@ -161,7 +168,7 @@ class ConsultationDashboard:
                 ],
                 [
                     [theme, *(counts[s] for s in SHOWN_STATES), sum(counts.values())]
-                    for theme, counts in sorted(themes.items())
+                    for theme, counts in sorted(themes.items(), key=_theme_order)
                 ],
             ),
             table(
@@ -240,7 +247,8 @@ class ConsultationDashboard:
                     for d in decisions
                 ],
             ),
-            _positioning(selected, interests, titles),
+            positioning_by_service(selected, interests, titles),
+            positioning_by_departement(interests, names),
             table(
                 "deploiement",
                 "Déploiement des projets financés (jalons pondérés)",
@@ -282,48 +290,7 @@ class ConsultationDashboard:
         return (await self.build(actor, consultation_id)).tables[name]
 
 
-def _positioning(
-    selected: list[DecisionView], interests: list[InterestView], titles: dict[int, str]
-) -> Table:
-    live: dict[int, list[InterestView]] = defaultdict(list)
-    for i in interests:
-        if i.state in LIVE_INTERESTS:
-            live[i.proposal_id].append(i)
-
-    def count(rows: list[InterestView], role: str, state: str | None = None) -> int:
-        return sum(1 for i in rows if i.role == role and (state is None or i.state == state))
-
-    return table(
-        "positionnements-par-service",
-        "Positionnements par service retenu (hors retraits et refus)",
-        [
-            Column("proposition", "N°", "int"),
-            Column("titre", "Service"),
-            Column("pilotes_acceptes", "Pilotes acceptés", "int"),
-            Column("pilotes_en_attente", "Pilotes en attente", "int"),
-            Column("early_adopters", "Early adopters", "int"),
-            Column("cofinanceurs", "Co-financeurs", "int"),
-            Column("cofinancement_propose_centimes", "Co-financement proposé", "cents"),
-            Column("cofinancement_accepte_centimes", "Co-financement accepté", "cents"),
-            Column("observateurs", "Observateurs", "int"),
-        ],
-        [
-            [
-                d.proposal_id,
-                titles.get(d.proposal_id, ""),
-                count(rows, "territoire_referent", "accepted"),
-                count(rows, "territoire_referent", "submitted"),
-                count(rows, "early_adopter"),
-                count(rows, "cofinanceur"),
-                sum(i.cofunding_amount_cents for i in rows if i.role == "cofinanceur"),
-                sum(
-                    i.cofunding_amount_cents
-                    for i in rows
-                    if i.role == "cofinanceur" and i.state == "accepted"
-                ),
-                count(rows, "observateur"),
-            ]
-            for d in selected
-            for rows in [live[d.proposal_id]]
-        ],
-    )
+def _theme_order(item: tuple[str, object]) -> tuple[int, str]:
+    """The reference order of the thématiques, then any other one (older data) by folded name."""
+    theme = item[0]
+    return (THEMATIQUES.index(theme), "") if theme in THEMATIQUES else (len(THEMATIQUES), fold(theme))

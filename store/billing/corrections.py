@@ -439,16 +439,27 @@ class Corrections:
         async def work() -> JournalResult:
             await self.ledger.repo.lock_head()
             invoice = await self._issued_invoice(invoice_id)
+            ref = f"write_off:{invoice_id}"
+            journal_key = f"write_off:{key}"
+            done = (await self.ledger.repo.journals_by_key([journal_key])).get(journal_key)
+            if done is not None:  # a retried write-off: the same journal, nothing new
+                if done["status"] == "applied" and await self.repo.journal_has_ref(int(done["seq"]), ref):
+                    return JournalResult(
+                        idempotency_key=journal_key, seq=int(done["seq"]), status="applied", replayed=True
+                    )
+                raise Conflict(
+                    "Cette clé d'idempotence a déjà servi pour une autre écriture.",
+                    code="idempotency_key_reused",
+                )
             due = await self._due(invoice_id)
             if due == 0:
                 raise Conflict("Rien n'est dû sur cette facture.", code="nothing_due")
-            ref = f"write_off:{invoice_id}"
             result = self._check(
                 await self.ledger.post_locked(
                     [
                         Posting(
                             command=PostJournal(
-                                idempotency_key=f"write_off:{key}",
+                                idempotency_key=journal_key,
                                 kind="invoice.write_off",
                                 effective_date=today_of(self.ledger.clock()),
                                 legs=(

@@ -330,3 +330,10 @@ class BillingRepository:
     async def document_by_number(self, number: str) -> dict[str, Any] | None:
         rows = await self.sql.fetch("SELECT id FROM billing_invoice WHERE number = ?", [number])
         return rows[0] if rows else None
+
+    async def journal_has_ref(self, seq: int, business_ref: str) -> bool:
+        rows = await self.sql.fetch(
+            "SELECT 1 AS hit FROM ledger_transfer WHERE journal_seq = ? AND business_ref = ? LIMIT 1",
+            [seq, business_ref],
+        )
+        return bool(rows)

@@ -380,11 +380,14 @@ class BillingService:
         self._curator(actor)
         return await self.corrections.import_payments_csv(text, actor=actor_label(actor))
 
-    async def write_off(self, actor: Actor | None, invoice_id: str, *, key: str) -> None:
+    async def write_off(self, actor: Actor | None, invoice_id: str, *, key: str) -> bool:
+        """Write off what remains due; ``True`` when the key had already done it (a replay)."""
         self._curator(actor)
         async with self.uow() as work:
-            await self.corrections.write_off(invoice_id, key=key, actor=actor_label(actor))
-            work.audit(_audit(actor, "billing.invoice.write_off", "invoice", invoice_id))
+            result = await self.corrections.write_off(invoice_id, key=key, actor=actor_label(actor))
+            if not result.replayed:
+                work.audit(_audit(actor, "billing.invoice.write_off", "invoice", invoice_id))
+        return result.replayed
 
     async def overdue(self, today: str | None = None) -> list[InvoiceSummary]:
         day = today or today_of(self.ledger.clock())

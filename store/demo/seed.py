@@ -25,6 +25,7 @@ from store.kit.auth import Actor
 from store.kit.errors import Forbidden, NotFound
 from store.registry.publishers import PublisherCreate
 from store.registry.repository import RegistryRepository
+from store.subscriptions.demo import seed_subscriptions
 
 PATHS: dict[str, list[tuple[str, Action]]] = {
     State.draft: [],
@@ -154,5 +155,15 @@ async def seed_demo(state: Any) -> SeedReport:
     developers = {p.key: await _ensure_person(state, p.person(), report) for p in publishers()}
     for spec in services():
         await _ensure_listing(state, spec, developers[spec.publisher], curator, report)
+    by_role = {(p.siren, p.can_sign): people[p.email] for p in everyone if p.kind == "collectivite"}
+    await seed_subscriptions(
+        state,
+        curator=curator,
+        mayor=by_role[(BOURG_EN_BRESSE, True)],
+        agent=by_role[(BOURG_EN_BRESSE, False)],
+        other=next(a for (siren, _), a in by_role.items() if siren != BOURG_EN_BRESSE),
+        created=report.created,
+        existing=report.existing,
+    )
     report.states = await state.listings.count_by_state()
     return report

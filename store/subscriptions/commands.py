@@ -39,3 +39,21 @@ def register(cli: click.Group) -> None:
             raise click.ClickException(exc.detail) from exc
         verb = "à transmettre" if dry_run else f"dont {fresh} nouvelle(s)"
         console.print(f"Période {period} : {count} charge(s) {verb}, {format_eur(total)} HT au total.")
+
+    @subscriptions.command("reconcile")
+    @click.pass_context
+    def reconcile(ctx: click.Context) -> None:
+        """Déploie les services des abonnements actifs qui ne tournent pas, retire ceux des abonnements
+        suspendus ou résiliés (après un arrêt brutal entre une signature et son déploiement)."""
+
+        async def work(state: Any) -> list[str]:
+            return list(await state.subscriptions.reconcile())
+
+        settings = ctx.find_object(Settings) or load_settings()
+        try:
+            done = ctx.meta["run_with_state"](settings, work)
+        except DomainError as exc:
+            raise click.ClickException(exc.detail) from exc
+        for line in done:
+            console.print(f"  {line}")
+        console.print(f"{len(done)} déploiement(s) remis en ordre.")

@@ -24,6 +24,13 @@ class Deployments(Protocol):
 
     async def undeploy(self, actor: None, tenant_siren: str, plugin_id: str) -> object: ...
 
+    async def view(self, siren: str, plugin_id: str) -> DeploymentState: ...
+
+
+class DeploymentState(Protocol):
+    @property
+    def state(self) -> str: ...
+
 
 class Provisioner:
     def __init__(self, deployments: Deployments | None) -> None:
@@ -55,3 +62,12 @@ class Provisioner:
                 log.warning("deprovision of %s for %s failed: %s", plugin_id, siren, exc.detail)
                 problems.append(f"{siren} : {exc.detail}")
         return "Retrait du service en échec — " + " ; ".join(problems) if problems else None
+
+    async def deployed(self, plugin_id: str, siren: str) -> bool:
+        """Is the plugin actively deployed for this collectivité?"""
+        if self.deployments is None:
+            return False
+        try:
+            return (await self.deployments.view(siren, plugin_id)).state == "active"
+        except DomainError:
+            return False

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -147,6 +147,26 @@ class SubscriptionService:
             recurring_yearly_ht_cents=sum(s.yearly_ht_cents for s in active),
         )
 
+    async def reconcile(self) -> Sequence[str]:
+        """Bring deployments in line with subscriptions: deploy for active ones where nothing runs (a
+        process stopped between a signature's commit and its deployment), deprovision for suspended
+        or terminated ones where the service still runs. Returns what it did, one line each."""
+        done: list[str] = []
+        for row in await self.repo.find(limit=1_000_000):
+            plugin_id = row["plugin_id"]
+            if plugin_id is None or row["state"] not in (State.active, State.suspended, State.terminated):
+                continue
+            covered = [c["collectivite"] for c in (await self.repo.coverage([row["id"]]))[str(row["id"])]]
+            for siren in covered:
+                running = await self.provisioner.deployed(plugin_id, siren)
+                if row["state"] == State.active and not running:
+                    problem = await self.provisioner.provision(plugin_id, [siren])
+                    done.append(f"{siren}/{plugin_id} : " + (problem or "déployé"))
+                elif row["state"] != State.active and running:
+                    problem = await self.provisioner.deprovision(plugin_id, [siren])
+                    done.append(f"{siren}/{plugin_id} : " + (problem or "retiré"))
+        return done
+
     # Request --------------------------------------------------------------------------------------
 
     async def request(self, actor: Actor, data: SubscriptionRequest, *, key: str) -> SubscriptionView:
@@ -230,6 +250,7 @@ class SubscriptionService:
         async def apply(
             work: UnitOfWork, row: dict[str, Any], now: dt.datetime, today: dt.date
         ) -> dict[str, Any]:
+            await self._still_open(row)
             await self.repo.open_segment(
                 row["id"], on=today, plan_name=row["plan_name"],
                 yearly_ht_cents=row["yearly_ht_cents"], vat_rate_bp=row["vat_rate_bp"],
@@ -241,11 +262,11 @@ class SubscriptionService:
                 "deployment_note": None,
             }
 
-        view = await self._transition(
+        view, fresh = await self._transition(
             actor, subscription_id, "sign", key=key, sources={State.pending_signature}, target=State.active,
             who="signer", apply=apply,
         )  # fmt: skip
-        return await self._after(actor, view, provision=True)
+        return await self._after(actor, view, provision=True) if fresh else view
 
     async def reject(self, actor: Actor, subscription_id: str, reason: str, *, key: str) -> SubscriptionView:
         async def apply(
@@ -255,10 +276,11 @@ class SubscriptionService:
             code = "rejected_by_curator" if not signs_for(actor, row["collectivite"]) else "declined"
             return {"rejection_code": code, "rejection_reason": reason.strip()}
 
-        return await self._transition(
+        view, _ = await self._transition(
             actor, subscription_id, "reject", key=key, sources={State.requested, State.pending_signature},
             target=State.rejected, who="signer_or_curator", reason=reason, reason_required=True, apply=apply,
         )  # fmt: skip
+        return view
 
     async def suspend(self, actor: Actor, subscription_id: str, reason: str, *, key: str) -> SubscriptionView:
         async def apply(
@@ -268,11 +290,11 @@ class SubscriptionService:
             by = "collectivite" if signs_for(actor, row["collectivite"]) else "curator"
             return {"suspended_by": by}
 
-        view = await self._transition(
+        view, fresh = await self._transition(
             actor, subscription_id, "suspend", key=key, sources={State.active}, target=State.suspended,
             who="signer_or_curator", reason=reason, apply=apply,
         )  # fmt: skip
-        return await self._after(actor, view, provision=False)
+        return await self._after(actor, view, provision=False) if fresh else view
 
     async def resume(self, actor: Actor, subscription_id: str, *, key: str) -> SubscriptionView:
         async def apply(
@@ -289,11 +311,11 @@ class SubscriptionService:
             )  # fmt: skip
             return {"suspended_by": None, "deployment_note": None}
 
-        view = await self._transition(
+        view, fresh = await self._transition(
             actor, subscription_id, "resume", key=key, sources={State.suspended}, target=State.active,
             who="signer_or_curator", apply=apply, curator_reason=False,
         )  # fmt: skip
-        return await self._after(actor, view, provision=True)
+        return await self._after(actor, view, provision=True) if fresh else view
 
     async def terminate(
         self, actor: Actor, subscription_id: str, reason: str, *, key: str
@@ -308,11 +330,11 @@ class SubscriptionService:
             await self.repo.end_coverage(row["id"])
             return {"terminated_on": today}
 
-        view = await self._transition(
+        view, fresh = await self._transition(
             actor, subscription_id, "terminate", key=key, sources={State.active, State.suspended},
             target=State.terminated, who="signer_or_curator", reason=reason, apply=apply,
         )  # fmt: skip
-        if previous.get("state") == State.active:
+        if fresh and previous.get("state") == State.active:
             return await self._after(actor, view, provision=False)
         return view
 
@@ -376,7 +398,8 @@ class SubscriptionService:
         reason: str = "",
         reason_required: bool = False,
         curator_reason: bool = True,
-    ) -> SubscriptionView:
+    ) -> tuple[SubscriptionView, bool]:
+        """Apply one move; returns the view and False when an idempotency key replayed it."""
         row = await self._visible(actor, subscription_id)
         signer, curator = signs_for(actor, row["collectivite"]), is_curator(actor)
         if not (signer or (who == "signer_or_curator" and curator)):
@@ -389,7 +412,7 @@ class SubscriptionService:
             )
         fingerprint = _fingerprint(action, subscription_id, {"reason": reason})
         if (replayed := await self._replay(actor, key, action, fingerprint)) is not None:
-            return replayed
+            return replayed, False
         if row["state"] not in sources:
             raise self._illegal(action, row["state"])
         now, today = utcnow(), self.today()
@@ -419,7 +442,26 @@ class SubscriptionService:
                     )
                 )
             await self._record(actor, key, action, fingerprint, subscription_id, now)
-        return await self.get(actor, subscription_id)
+        return await self.get(actor, subscription_id), True
+
+    async def _still_open(self, row: dict[str, Any]) -> None:
+        """At signature: the listing is still offered and the services it requires are still active."""
+        listing = await self.listings.get(row["listing_slug"])
+        if listing is None or listing.state != "published":
+            raise Conflict(
+                "Ce service n'est plus proposé au catalogue : la demande ne peut plus être signée.",
+                code="listing_not_open",
+            )
+        covered = [c["collectivite"] for c in (await self.repo.coverage([row["id"]]))[str(row["id"])]]
+        active = await self.repo.covered_by_active(covered, listing.required_services)
+        missing = sorted(
+            {slug for siren in covered for slug in listing.required_services if (siren, slug) not in active}
+        )
+        if missing:
+            raise Conflict(
+                "Un service requis n'est plus actif (" + ", ".join(missing) + ") : réabonnez-vous-y d'abord.",
+                code="required_service_missing",
+            )
 
     async def _after(self, actor: Actor, view: SubscriptionView, *, provision: bool) -> SubscriptionView:
         """Deploy or deprovision once the change has committed; remember any problem on the subscription."""

@@ -70,3 +70,33 @@ async def test_a_curator_runs_a_period_and_the_agent_downloads_the_pdf(page, liv
             assert pdf.read(5) == b"%PDF-"
     finally:
         await context.close()
+
+    context = await browser.new_context(base_url=live_server.url, locale="fr-FR")
+    tab = await context.new_page()
+    try:
+        publisher = PERSONAS["publisher"]
+        await sign_in(tab, publisher.email, publisher.password)
+        await tab.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Revenus").click()
+        month = tab.locator(f'[data-testid="revenue-month"][data-period="{PERIOD}"]')
+        assert "3\u202f234,56\u00a0€" in await month.inner_text()  # 1 234,56 € + the whole 2 000,00 € service
+        await tab.screenshot(path=str(ARTIFACTS / "billing_publisher_revenue.png"), full_page=True)
+    finally:
+        await context.close()
+
+    # Back at the desk, the curator records a payment on the agent's invoice: too much is refused.
+    await page.goto("/curation/facturation")
+    row = page.locator('[data-testid="invoice-row"]', has_text="Bourg-en-Bresse").filter(has_text="juin 2026")
+    await row.get_by_role("link").first.click()
+    form = page.get_by_test_id("payment-form")
+    await form.get_by_label(re.compile("Montant reçu")).fill("99 999,00")
+    await form.get_by_label("Date du paiement").fill("2026-11-20")
+    await form.get_by_label(re.compile("Référence")).fill("MANDAT-2026-42")
+    await form.get_by_role("button", name="Enregistrer le paiement").click()
+    await page.get_by_test_id("form-error").get_by_text(re.compile("dépasse ce qui reste dû")).wait_for()
+    await page.screenshot(path=str(ARTIFACTS / "billing_curator_payment_refused.png"), full_page=True)
+    form = page.get_by_test_id("payment-form")
+    assert await form.get_by_label(re.compile("Référence")).input_value() == "MANDAT-2026-42"
+    await form.get_by_label(re.compile("Montant reçu")).fill("100,00")
+    await form.get_by_role("button", name="Enregistrer le paiement").click()
+    await page.get_by_text("Paiement de 100,00\u00a0€ enregistré.").wait_for()
+    assert "2\u202f281,47\u00a0€" in await page.get_by_test_id("amount-due").inner_text()

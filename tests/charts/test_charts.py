@@ -10,7 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from store.registry.dataset import read_dataset
-from store.web.charts import Bar, departement_map, map_classes, render_bar_chart, render_departement_map
+from store.web.charts import (
+    Bar,
+    compact_eur,
+    departement_map,
+    map_classes,
+    render_bar_chart,
+    render_departement_map,
+)
 from store.web.charts.map import PALETTE, class_of
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -88,7 +95,7 @@ def test_few_distinct_values_use_fewer_classes_and_the_legend_says_so() -> None:
         ".//ul[@class='ts-map__legend']"
     )
     assert legend is not None
-    assert ["".join(li.itertext()).strip() for li in legend] == ["aucun soutiens", "1 soutiens", "2 soutiens"]
+    assert ["".join(li.itertext()).strip() for li in legend] == ["aucun soutien", "1 soutien", "2 soutiens"]
 
 
 def test_money_formatter_and_unknown_codes_are_listed() -> None:
@@ -135,3 +142,59 @@ def test_bar_chart_is_valid_svg_with_a_title_per_bar() -> None:
 def test_empty_charts_say_there_is_nothing() -> None:
     assert "Aucune donnée." in render_bar_chart([], title="t", unit="u")
     assert "Aucune donnée." in render_departement_map({}, title="t", unit="u")
+
+
+def test_units_are_singular_after_zero_and_one() -> None:
+    html = render_departement_map({"01": 1, "02": 0, "03": 2}, title="t", unit="soutiens validés")
+    shown = by_code(html)
+    assert shown["01"].findtext(f"{SVG}title") == "Ain (01) : 1 soutien validé"
+    assert shown["02"].findtext(f"{SVG}title") == "Aisne (02) : 0 soutien validé"
+    assert shown["03"].findtext(f"{SVG}title") == "Allier (03) : 2 soutiens validés"
+    pays = render_bar_chart([("a", 1)], title="t", unit="pays", unit_one="pays")
+    assert "a : 1 pays" in pays
+
+
+@pytest.mark.parametrize(
+    ("cents", "shown"),
+    [
+        (0, "0,00\u00a0€"),
+        (94_999, "949,99\u00a0€"),
+        (99_999, "1\u00a0k€"),
+        (100_000, "1\u00a0k€"),
+        (150_000, "1,5\u00a0k€"),
+        (999_950, "10\u00a0k€"),
+        (12_345_678, "123\u00a0k€"),
+        (99_950_000, "1\u00a0M€"),
+        (240_000_001, "2,4\u00a0M€"),
+        (3_000_000_000, "30\u00a0M€"),
+        (8_800_000_000, "88\u00a0M€"),
+        (123_456_789_000, "1,2\u00a0Md€"),
+        (-150_000, "-1,5\u00a0k€"),
+    ],
+)
+def test_compact_amounts_for_legends(cents: int, shown: str) -> None:
+    assert compact_eur(cents) == shown
+
+
+def test_a_money_map_reads_in_short_amounts() -> None:
+    html = render_departement_map(
+        {"01": 240_000_000, "02": 1_200_000_000}, title="Engagé", unit="", formatter=compact_eur
+    )
+    assert by_code(html)["01"].findtext(f"{SVG}title") == "Ain (01) : 2,4\u00a0M€"
+    legend = figure(html).find(".//ul[@class='ts-map__legend']")
+    assert legend is not None
+    assert ["".join(li.itertext()).strip() for li in legend] == [
+        "aucun",
+        "jusqu'à 2,4\u00a0M€",
+        "2,4\u00a0M€ à 4,8\u00a0M€",
+        "4,8\u00a0M€ à 7,2\u00a0M€",
+        "7,2\u00a0M€ à 9,6\u00a0M€",
+        "9,6\u00a0M€ à 12\u00a0M€",
+    ]
+
+
+def test_a_chart_can_point_to_the_table_holding_its_figures() -> None:
+    svg = ET.fromstring(  # noqa: S314 - our own output
+        render_bar_chart([("a", 1)], title="t", unit="u", table_id="table-x")
+    )
+    assert svg.attrib["aria-describedby"] == "table-x"

@@ -73,17 +73,30 @@ async def test_every_dashboard_table_has_its_csv_with_the_same_rows(client, stat
         if i.role == "cofinanceur" and i.state in {"submitted", "accepted"}
     )
     assert positioning.total("cofinancement_propose_centimes") == live_cofunding
+    places = board.tables["positionnements-par-departement"]
+    assert places.total("cofinancement_propose_centimes") == live_cofunding
+    live = [i for i in board.interests if i.state in {"submitted", "accepted"}]
+    assert places.total("positionnements") == len(live)
+    assert places.total("pilotes") == sum(i.role == "territoire_referent" for i in live)
     deployment = board.tables["deploiement"]
     selected = [d.proposal_id for d in board.decisions if d.decision == "selected"]
     assert [row[0] for row in deployment.rows] == selected
     assert {row[0]: row[-1] for row in deployment.rows} == await state.deployment.progress_of(selected)
 
     # The map colours the départements that supported, names each one, and credits the base map.
-    coloured = set(re.findall(r'data-code="([0-9AB]{2,3})" data-class="[1-5]"', page.text))
+    supports_map = page.text.split("<h3>Par département</h3>")[1]
+    coloured = set(
+        re.findall(r'data-code="([0-9AB]{2,3})" data-class="[1-5]"', supports_map.split("</figure>")[0])
+    )
     assert coloured == {code for code, n in board.supports_by_departement.items() if n > 0}
+    positioning_map = page.text.split("<h3>Par département</h3>")[2].split("</figure>")[0]
+    coloured = set(re.findall(r'data-code="([0-9AB]{2,3})" data-class="[1-5]"', positioning_map))
+    assert coloured == set(board.positionings_by_departement)
+    assert 'aria-describedby="table-positionnements-par-departement"' in page.text
     assert 'aria-describedby="table-soutiens-par-departement"' in page.text
     assert "Victor Cazanave" in page.text
     assert "CC BY 4.0" in page.text
+    assert page.text.count('data-testid="map-credit"') == 1
     assert page.text.count('class="ts-chart"') == 3
 
 
@@ -110,7 +123,7 @@ async def test_dashboard_exports_are_for_curators_only_and_unknown_tables_are_40
     assert missing.status_code == 404
     page = await client.get("/curation/consultations/relance-2021", headers=HTML)
     assert 'data-code="01" data-class="1" fill="#000091"' in page.text
-    assert "Ain (01) : 1 soutiens" in page.text
+    assert "Ain (01) : 1 soutien<" in page.text
 
 
 async def test_public_results_page_shows_the_map_once_votes_are_public(client, state) -> None:
@@ -126,6 +139,7 @@ async def test_public_results_page_shows_the_map_once_votes_are_public(client, s
     expected = {b.key: b.supports for b in results.by_departement if b.key != "—"}
     assert {code: int(n.replace("\u202f", "")) for code, n in shown} == expected
     assert "Victor Cazanave" in page.text
+    assert 'data-testid="map-credit"' in page.text
 
 
 async def test_public_page_has_no_map_while_votes_are_hidden(client, state) -> None:
@@ -141,3 +155,4 @@ async def test_public_page_has_no_map_while_votes_are_hidden(client, state) -> N
     assert page.status_code == 200
     assert "Les résultats du vote seront publiés" in page.text
     assert "ts-map" not in page.text
+    assert "map-credit" not in page.text

@@ -195,3 +195,16 @@ async def test_idempotency_key_replays_and_refuses_another_body(state: Any) -> N
     replay = await state.subscriptions.sign(signer, first.id, key=signing)
     assert replay.id == signed.id
     assert replay.state == "active"
+
+
+async def test_reconcile_deploys_what_a_crash_left_undeployed(state: Any) -> None:
+    cast = await make_cast(state)
+    slug = await publish_listing(cast)
+    signer = await cast.actor("signer")
+    sub = await state.subscriptions.request(signer, request(slug), key=key())
+    await state.subscriptions.sign(signer, sub.id, key=key())
+    # As if the process had stopped after the signature's commit, before deploying.
+    await state.plugin_deployments.undeploy(None, BOURG, PLUGIN)
+    assert await state.subscriptions.reconcile() == [f"{BOURG}/{PLUGIN} : déployé"]
+    assert (await state.plugin_deployments.view(BOURG, PLUGIN)).state == "active"
+    assert await state.subscriptions.reconcile() == []

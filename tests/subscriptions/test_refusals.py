@@ -98,3 +98,18 @@ def test_thresholds_are_dated_and_count_the_whole_duration() -> None:
         )
     # Rounding never helps to pass a threshold: 1 cent a year over one month is still 1 cent.
     assert estimated_value_cents(1, 1) == 1
+
+
+async def test_signing_needs_the_listing_still_offered(state: Any) -> None:
+    from catalogue.listings.states import Action
+    from store.kit.errors import Conflict
+
+    cast = await make_cast(state)
+    slug = await publish_listing(cast)
+    signer, curator = await cast.actor("signer"), await cast.actor("curator")
+    sub = await state.subscriptions.request(signer, request(slug), key=key())
+    await state.listings.transition(curator, slug, Action.suspend, "Faille de sécurité")
+    with pytest.raises(Conflict) as closed:
+        await state.subscriptions.sign(signer, sub.id, key=key())
+    assert closed.value.code == "listing_not_open"
+    assert (await state.subscriptions.get(signer, sub.id)).state == "pending_signature"

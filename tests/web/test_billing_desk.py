@@ -195,6 +195,20 @@ async def test_credit_notes_and_write_offs_from_the_invoice_page(client: Any, st
     after = await state.billing.get_invoice(None, amberieu.id)
     assert (after.status, after.amount_due) == ("written_off", 0)
     assert "Admise en non-valeur" in text(await client.get(path, headers=HTML))
+    again = await client.post(
+        f"{path}/non-valeur", data={"idempotency_key": write_off_key, "confirm": "oui"}, headers=headers
+    )
+    assert again.status_code == 303  # the same form sent twice replays
+    assert "déjà enregistrée : rien n'a été ajouté" in text(await client.get(path, headers=HTML))
+    elsewhere = await state.billing.get_invoice(None, invoices[BOURG].id)
+    reused = await client.post(
+        f"{DESK}/factures/{elsewhere.id}/non-valeur",
+        data={"idempotency_key": write_off_key, "confirm": "oui"},
+        headers=headers,
+    )
+    assert reused.status_code == 409
+    assert "déjà servi" in text(reused)
+    assert (await state.billing.get_invoice(None, elsewhere.id)).status == "issued"
     nothing_left = await client.post(
         f"{path}/non-valeur",
         data={"idempotency_key": "page-another-write-off", "confirm": "oui"},

@@ -17,6 +17,7 @@ import msgspec
 from markupsafe import Markup, escape
 
 from store.web.charts.departements import DepartementShape, departement_map
+from store.web.charts.units import unit_for
 
 PALETTE = ("#f6f6f6", "#e3e3fd", "#b1b1f9", "#7b7bf0", "#4646c8", "#000091")
 """Class 0 (no value or zero) then five steps of the DSFR blue-france ramp, lightest first."""
@@ -62,6 +63,22 @@ def class_of(value: int | None, classes: list[MapClass]) -> MapClass:
     raise ValueError(f"{value} is above the last class")
 
 
+def _legend_label(
+    cls: MapClass, classes: list[MapClass], fmt: Callable[[int], str], *, continuous: bool
+) -> str:
+    """Counts read as exact ranges ("10 à 17"); formatted amounts, shown rounded, as continuous
+    ones ("jusqu'à 2,4 M€", "2,4 M€ à 4,8 M€"), each class holding its upper bound."""
+    if cls.index == 0:
+        return "aucun"
+    if cls.lower == cls.upper:
+        return fmt(cls.upper)
+    if not continuous:
+        return f"{fmt(cls.lower)} à {fmt(cls.upper)}"
+    if cls.index == 1:
+        return f"jusqu'à {fmt(cls.upper)}"
+    return f"{fmt(classes[cls.index - 1].upper)} à {fmt(cls.upper)}"
+
+
 def _tile_position(index: int) -> tuple[int, int]:
     row, column = divmod(index, 2)
     return TILE_GAP + column * (TILE + TILE_GAP), TILES_TOP + row * (TILE + TILE_GAP)
@@ -75,11 +92,13 @@ def render_departement_map(
     formatter: Callable[[int], str] | None = None,
     caption: str | None = None,
     table_id: str | None = None,
+    unit_one: str | None = None,
 ) -> Markup:
     """The figure (map, legend, credit, table). ``formatter`` writes a value (default: thousands).
 
     ``table_id`` names a table of the page that already holds these figures: the map then points to
-    it (``aria-describedby``) instead of repeating them in a table of its own.
+    it (``aria-describedby``) instead of repeating them in a table of its own. ``unit`` is plural
+    ("soutiens"); after 0 or 1 its singular is used (``unit_one``, else the plural without its "s").
     """
     fmt = formatter or thousands
     negative = sorted(code for code, v in values.items() if v < 0)
@@ -90,7 +109,7 @@ def render_departement_map(
     uid = f"ts-map-{next(_ids)}"
 
     def said(value: int | None) -> str:
-        return "aucune donnée" if value is None else f"{fmt(value)} {unit}".strip()
+        return "aucune donnée" if value is None else f"{fmt(value)} {unit_for(value, unit, unit_one)}".strip()
 
     def shape(d: DepartementShape, body: str) -> str:
         value = values.get(d.code)
@@ -135,14 +154,13 @@ def render_departement_map(
             )
         )
     parts.append("</svg>")
-    legend = [f'<ul class="ts-map__legend" aria-label="Légende : {escape(unit)}">']
+    legend = [f'<ul class="ts-map__legend" aria-label="Légende : {escape(unit or title)}">']
     for cls in classes:
-        label = "aucun" if cls.index == 0 else f"{fmt(cls.lower)} à {fmt(cls.upper)}"
-        if cls.index and cls.lower == cls.upper:
-            label = fmt(cls.lower)
+        label = _legend_label(cls, classes, fmt, continuous=formatter is not None)
+        label = f"{label} {unit_for(cls.upper, unit, unit_one)}".strip()
         legend.append(
             f'<li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" '
-            f'fill="{cls.fill}" stroke="#929292"/></svg> {escape(label)} {escape(unit)}</li>'
+            f'fill="{cls.fill}" stroke="#929292"/></svg> {escape(label)}</li>'
         )
     legend.append("</ul>")
     names = {d.code: d for d in base.departements}

@@ -157,9 +157,14 @@ class BillingInvoiceAdminPages(Controller):
                     "Cochez la case de confirmation pour admettre la créance en non-valeur.",
                     code="confirmation_required",
                 )
-            await billing.write_off(actor_of(request), invoice_id, key=key)
+            replayed = await billing.write_off(actor_of(request), invoice_id, key=key)
         except DomainError as exc:
             _refuse_outsiders(exc)
             return await self._page(request, billing, invoice_id, status_code=exc.status, error=exc.detail)
-        flash(request, "Reste dû admis en non-valeur.", "warning")
+        if replayed:
+            flash(
+                request, "Cette admission en non-valeur était déjà enregistrée : rien n'a été ajouté.", "info"
+            )
+        else:
+            flash(request, "Reste dû admis en non-valeur.", "warning")
         return self._to(invoice_id)

@@ -38,11 +38,13 @@ def dashboard_figures(board: Dashboard) -> dict[str, Markup]:
             [Bar(str(row[0]), int(row[-1])) for row in themes.rows],
             title="Contributions par thématique",
             unit="contributions",
+            table_id="table-contributions-par-thematique",
         ),
         "supports": render_bar_chart(
             [Bar(p.title, p.supports) for p in board.results.proposals[:25]],
             title="Soutiens par proposition (25 premières)",
             unit="soutiens",
+            table_id="table-soutiens-par-proposition",
         ),
         "map": render_departement_map(
             board.supports_by_departement,
@@ -50,11 +52,18 @@ def dashboard_figures(board: Dashboard) -> dict[str, Markup]:
             unit="soutiens",
             table_id="table-soutiens-par-departement",
         ),
+        "positioning_map": render_departement_map(
+            board.positionings_by_departement,
+            title="Positionnements par département",
+            unit="positionnements",
+            table_id="table-positionnements-par-departement",
+        ),
         "deployment": render_bar_chart(
             [Bar(str(row[1]), int(row[-1])) for row in deployment.rows],
             title="Avancement du déploiement par projet financé",
             unit="%",
             formatter=str,
+            table_id="table-deploiement",
         ),
     }
 

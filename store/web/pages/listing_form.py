@@ -103,7 +103,7 @@ def _plan_block(plan: Plan | None) -> dict[str, str]:
 
 def empty_form() -> ListingForm:
     values: dict[str, Any] = dict.fromkeys(
-        (*TEXT_FIELDS, *POPULATION_FIELDS, "slug", "required_services"), ""
+        (*TEXT_FIELDS, *POPULATION_FIELDS, "slug", "required_services", "plugin_id"), ""
     )
     values.update(maturity="beta", deployment_mode="saas_mutualise", accessibility="non_evalue")
     values.update({name: [] for name in LIST_FIELDS})
@@ -122,6 +122,7 @@ def form_from_listing(listing: ListingView) -> ListingForm:
         value = getattr(listing, name)
         form.values[name] = "" if value is None else str(value)
     form.values["required_services"] = ", ".join(listing.required_services)
+    form.values["plugin_id"] = listing.plugin_id or ""
     blocks = [_plan_block(p) for p in listing.plans]
     form.plans = blocks + [_plan_block(None) for _ in range(max(1, MIN_PLAN_BLOCKS - len(blocks)))]
     return form
@@ -198,7 +199,9 @@ def _plan(index: int, block: dict[str, str], errors: dict[str, str]) -> dict[str
 def read_form(raw: Any, *, creating: bool) -> ListingForm:
     """Collect the form's raw values (for redisplay) from a Litestar FormMultiDict."""
     form = empty_form()
-    names = (*TEXT_FIELDS, *POPULATION_FIELDS, "required_services") + (("slug",) if creating else ())
+    names = (*TEXT_FIELDS, *POPULATION_FIELDS, "required_services", "plugin_id") + (
+        ("slug",) if creating else ()
+    )
     for name in names:
         if name in raw:
             form.values[name] = str(raw.get(name) or "")
@@ -222,6 +225,7 @@ def to_struct(form: ListingForm, *, creating: bool) -> ListingCreate | ListingUp
             errors[name] = "nombre d'habitants invalide"
         data[name] = int(text) if text.isdigit() else None
     data["required_services"] = [s.strip() for s in form.values["required_services"].split(",") if s.strip()]
+    data["plugin_id"] = form.values["plugin_id"].strip() or None
     plans = [_plan(i, block, errors) for i, block in enumerate(form.plans)]
     data["plans"] = [p for p in plans if p is not None]
     form.plan_positions = [i for i, p in enumerate(plans) if p is not None]
