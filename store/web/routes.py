@@ -16,6 +16,7 @@ from store.web.pages.consultations_selection import ConsultationSelectionPages
 from store.web.pages.curation import CurationPages
 from store.web.pages.funding import FundingPages
 from store.web.pages.funding_curation import FundingCurationPages
+from store.web.pages.funding_setup import FundingSetupPages
 from store.web.pages.home import HomePages
 from store.web.pages.invoices import InvoicePages
 from store.web.pages.listings import ListingPages
@@ -50,4 +51,5 @@ def web_route_handlers() -> list[ControllerRouterHandler]:
         SubscriptionPages,
         FundingPages,
         FundingCurationPages,
+        FundingSetupPages,
     ]

@@ -182,3 +182,45 @@ async def test_every_curator_table_has_its_csv(state: Any, client: httpx.AsyncCl
         assert response.headers["content-type"].startswith("text/csv")
     reservations = (await client.get("/api/v1/funding/reservations.csv")).content.decode("utf-8-sig")
     assert ";Serveur vocal;proposal:3;relance-axe-1;100000000;pending;0;" in reservations
+
+
+async def test_the_curator_opens_a_call_and_endows_an_envelope(state: Any, client: httpx.AsyncClient) -> None:
+    await build_plan(state.funding)
+    await sign_in(client, await make_account(state, "curatrice@anct.example", curator=True))
+    form = (await client.get("/curation/financements/appels/nouveau")).text
+    assert 'name="preset"' in form
+    fields = {
+        "title": "Guichet du Rhône — petites communes",
+        "slug": "guichet-rhone-2027",
+        "envelope_code": "guichet-69",
+        "opens_on": "2027-01-01",
+        "closes_on": "2027-03-31",
+        "rate": "80",
+        "audiences": ["commune"],
+        "preset": "json",
+        "rules_json": '{"type": "run_code"}',
+    }
+    headers = await csrf_headers(client)
+    bad = await client.post("/curation/financements/appels/nouveau", data=fields, headers=headers)
+    assert bad.status_code == 422, bad.text[-3000:]
+    assert "Règles illisibles" in bad.text
+    fields.update(preset="petites_communes", threshold="2 000")
+    made = await client.post("/curation/financements/appels/nouveau", data=fields, headers=headers)
+    assert made.status_code == 303
+    [call] = [c for c in await state.funding.list_calls() if c.slug == "guichet-rhone-2027"]
+    assert (call.max_rate_bp, call.audiences) == (8000, ("commune",))
+    assert call.rules is not None
+    assert "2\u202f000 habitants au plus" in (await client.get("/appels-a-projets")).text
+
+    desk = (await client.get("/curation/financements")).text
+    key = re.search(r'enveloppes/labo-01/dotation"[^>]*>.*?name="key" value="([0-9a-f]+)"', desk, re.S)
+    assert key is not None
+    for _ in range(2):  # sent twice: endowed once
+        sent = await client.post(
+            "/curation/financements/enveloppes/labo-01/dotation",
+            data={"key": key.group(1), "amount": "10 000"},
+            headers=headers,
+        )
+        assert sent.status_code == 303
+    tree = {r.code: r for r in await state.funding.tree()}
+    assert tree["labo-01"].figures.allocated == M // 4 + 10_000_00

@@ -249,3 +249,29 @@ ROWS.update(
         "GET /api/v1/funding/listing-grants.csv": only("curator", **CURATOR_ONLY),
     }
 )
+
+
+def new_call_form(world: World) -> dict[str, Any]:
+    return {
+        "title": "Appel par formulaire",
+        "slug": world.unique("matrice-formulaire"),
+        "envelope_code": "matrice-axe",
+        "opens_on": "2027-01-01",
+        "closes_on": "2027-02-01",
+        "rate": "50",
+        "preset": "national",
+    }
+
+
+ROWS.update(
+    {
+        "GET /curation/financements/appels/nouveau": only("curator", setup=plan),
+        "POST /curation/financements/appels/nouveau": only("curator", setup=plan, form=new_call_form),
+        "POST /curation/financements/enveloppes/{code:str}/dotation": only(
+            "curator",
+            setup=plan,
+            params={"code": "matrice-axe"},
+            form=lambda w: {"key": w.unique("cle-dotation"), "amount": "1"},
+        ),
+    }
+)
