@@ -213,12 +213,12 @@ async def test_the_curator_opens_a_call_and_endows_an_envelope(state: Any, clien
     assert "2\u202f000 habitants au plus" in (await client.get("/appels-a-projets")).text
 
     desk = (await client.get("/curation/financements")).text
-    key = re.search(r'enveloppes/labo-01/dotation"[^>]*>.*?name="key" value="([0-9a-f]+)"', desk, re.S)
+    key = re.search(r'enveloppes/dotation"[^>]*>.*?name="key" value="([0-9a-f]+)"', desk, re.S)
     assert key is not None
     for _ in range(2):  # sent twice: endowed once
         sent = await client.post(
-            "/curation/financements/enveloppes/labo-01/dotation",
-            data={"key": key.group(1), "amount": "10 000"},
+            "/curation/financements/enveloppes/dotation",
+            data={"key": key.group(1), "code": "labo-01", "amount": "10 000"},
             headers=headers,
         )
         assert sent.status_code == 303

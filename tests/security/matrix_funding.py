@@ -267,11 +267,10 @@ ROWS.update(
     {
         "GET /curation/financements/appels/nouveau": only("curator", setup=plan),
         "POST /curation/financements/appels/nouveau": only("curator", setup=plan, form=new_call_form),
-        "POST /curation/financements/enveloppes/{code:str}/dotation": only(
+        "POST /curation/financements/enveloppes/dotation": only(
             "curator",
             setup=plan,
-            params={"code": "matrice-axe"},
-            form=lambda w: {"key": w.unique("cle-dotation"), "amount": "1"},
+            form=lambda w: {"key": w.unique("cle-dotation"), "code": "matrice-axe", "amount": "1"},
         ),
     }
 )

@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, URLEncodedBody
+from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
 from catalogue.funding.rules import (
@@ -58,6 +58,7 @@ class CallForm(msgspec.Struct):
 
 class EndowForm(msgspec.Struct):
     key: str = ""
+    code: str = ""
     amount: str = ""
 
 
@@ -167,11 +168,10 @@ class FundingSetupPages(Controller):
         flash(request, f"Appel « {call.title} » ouvert.")
         return Redirect(f"/curation/financements/appels/{call.id}", status_code=303)
 
-    @post("/enveloppes/{code:str}/dotation")
+    @post("/enveloppes/dotation")
     async def endow(
         self,
         request: Request[Any, Any, Any],
-        code: FromPath[str],
         data: URLEncodedBody[EndowForm],
         funding: NamedDependency[FundingService],
     ) -> Redirect:
@@ -183,7 +183,7 @@ class FundingSetupPages(Controller):
                 raise InvalidInput("Indiquez un montant en euros.", code="invalid_amount")
             row = await funding.allocate(
                 actor_of(request),
-                code,
+                data.code,
                 AmountIn(amount_cents=amount, day=dt.date.today().isoformat()),
                 key=data.key,
             )
