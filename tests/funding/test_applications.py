@@ -267,3 +267,17 @@ async def test_a_rule_nested_too_deep_is_refused(state: Any, client: httpx.Async
         response = await client.post(f"{BASE}/calls", content=payload, headers=headers)
         assert response.status_code in {400, 422}, response.text[:200]
         assert response.json()["code"]
+
+
+async def test_amounts_are_integer_cents(state: Any, client: httpx.AsyncClient) -> None:
+    world = await setup(state, client)
+    await sign_in(client, world["lyon"])
+    headers = await csrf_headers(client)
+    for budget, requested in [(2 * M + 0.5, M), ("2000000", M), (2 * M, -1), (2 * M, 0)]:
+        response = await client.post(
+            f"{BASE}/calls/{world['call_id']}/applications",
+            json={**body(METROPOLE_DE_LYON), "budget_cents": budget, "requested_cents": requested},
+            headers=headers,
+        )
+        assert response.status_code in {400, 422}, (budget, requested)
+        assert response.headers["content-type"].startswith("application/problem+json")

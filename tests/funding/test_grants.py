@@ -62,8 +62,12 @@ async def test_an_award_for_a_listing_co_funds_its_subscriptions(state: Any) -> 
     )
     await state.billing.run_billing(None, "2026-04")
     invoices = await state.billing.list_invoices(Actor(account_id="c", is_curator=True), limit=50)
-    to_lyon = [i for i in invoices if i.payer_siren == METROPOLE_DE_LYON]
-    assert to_lyon, invoices
+    [to_lyon] = [i for i in invoices if i.payer_siren == METROPOLE_DE_LYON]
+    curator = Actor(account_id="c", is_curator=True)
+    invoice = await state.billing.get_invoice(curator, to_lyon.id)
+    [line] = invoice.lines
+    split = {(part.role, part.grant_id): part.amount_ht for part in line.split}
+    assert split == {("funder", grant): 50_000, ("payer", None): 50_000}  # the call's 50 %, in cents
     axis = {r.code: r for r in await state.funding.tree()}["relance-axe-2"]
     assert axis.figures.consumed > 0  # the State's share of the invoice consumed the award
     assert axis.figures.consumed <= M // 2
