@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from catalogue.funding.repository import FundingRepository
 from store.billing.budget import BudgetService
@@ -17,6 +18,8 @@ from store.kit.events import AuditRecord
 from store.kit.money import format_eur
 from store.kit.uow import UnitOfWorkFactory
 from store.registry.service import RegistryService
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def utcnow() -> dt.datetime:
@@ -83,7 +86,8 @@ class FundingBase:
         self.clock = clock
 
     def today(self) -> dt.date:
-        return self.clock().date()
+        """The date in France: a call's window opens and closes at midnight, Paris time."""
+        return self.clock().astimezone(PARIS).date()
 
     async def envelope_row(self, code: str) -> dict[str, Any]:
         row = await self.repo.envelope(code)

@@ -147,7 +147,7 @@ class FundingCurationPages(Controller):
             applications=await funding.call_applications(actor, call_id),
             errors=errors or {},
             new_key=lambda: uuid.uuid4().hex,
-            today=dt.date.today().isoformat(),
+            today=funding.today().isoformat(),
         )
 
     @get("/appels/{call_id:int}")

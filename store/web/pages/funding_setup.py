@@ -3,7 +3,6 @@ endow an envelope from its parent (an idempotency key drawn with the form)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import msgspec
@@ -184,7 +183,7 @@ class FundingSetupPages(Controller):
             row = await funding.allocate(
                 actor_of(request),
                 data.code,
-                AmountIn(amount_cents=amount, day=dt.date.today().isoformat()),
+                AmountIn(amount_cents=amount),
                 key=data.key,
             )
         except DomainError as exc:
