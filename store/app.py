@@ -27,6 +27,9 @@ from admin.curation.audit import AuditLog
 from admin.curation.controllers import AuditController, CurationController
 from admin.curation.export_controllers import CurationExportController
 from admin.curation.exports import CurationExports
+from catalogue.funding import from_upstream as funding_from_upstream
+from catalogue.funding.controllers import FUNDING_CONTROLLERS
+from catalogue.funding.service import FundingService
 from catalogue.listings import from_upstream as listings_from_upstream
 from catalogue.listings.controllers import (
     ListingController,
@@ -160,6 +163,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         interests=InterestService(uow, consultations, population=population),
         deployment=DeploymentService(uow, consultations, population=population),
     )
+    # Funding: envelope tree on the ledger, calls, awards; it reserves what the committee selects.
+    services["funding"] = FundingService(
+        uow, ledger, services["billing"], registry, funder_siren=settings.billing_seller_siren
+    )
+    funding_from_upstream.subscribe(dispatcher, services["funding"])
+    services["grant_finder"] = services["funding"]  # subscriptions: the grant co-funding a charge
     services["consultation_dashboard"] = ConsultationDashboard(
         **{name: services[name] for name in ConsultationDashboard.SERVICES}
     )
@@ -196,6 +205,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         InvoiceController,
         BillingAdminController,
         ArtifactDownloadController,
+        *FUNDING_CONTROLLERS,
         *plugin_route_handlers(),
         *subscription_route_handlers(),
         *web_route_handlers(),

@@ -14,6 +14,9 @@ from store.web.pages.consultations_interest import ConsultationInterestPages
 from store.web.pages.consultations_regroupement import ConsultationRegroupementPages
 from store.web.pages.consultations_selection import ConsultationSelectionPages
 from store.web.pages.curation import CurationPages
+from store.web.pages.funding import FundingPages
+from store.web.pages.funding_curation import FundingCurationPages
+from store.web.pages.funding_setup import FundingSetupPages
 from store.web.pages.home import HomePages
 from store.web.pages.invoices import InvoicePages
 from store.web.pages.listings import ListingPages
@@ -48,4 +51,7 @@ def web_route_handlers() -> list[ControllerRouterHandler]:
         BillingInvoiceAdminPages,
         SubscriptionPages,
         ServiceSearchPages,
+        FundingPages,
+        FundingCurationPages,
+        FundingSetupPages,
     ]

@@ -82,6 +82,7 @@ from tests.security.matrix_catalogue import ROWS as CATALOGUE_ROWS
 from tests.security.matrix_consultation_pages import ROWS as CONSULTATION_PAGE_ROWS
 from tests.security.matrix_consultations import ROWS as CONSULTATION_ROWS
 from tests.security.matrix_dashboards import ROWS as DASHBOARD_ROWS
+from tests.security.matrix_funding import ROWS as FUNDING_ROWS
 from tests.security.matrix_plugins import ROWS as PLUGIN_ROWS
 from tests.security.matrix_search import ROWS as SEARCH_ROWS
 from tests.security.matrix_subscriptions import ROWS as SUBSCRIPTION_ROWS
@@ -178,6 +179,7 @@ MATRIX: dict[str, Rows] = merged(
     BILLING_PAGE_ROWS,
     SUBSCRIPTION_ROWS,
     SEARCH_ROWS,
+    FUNDING_ROWS,
 )
 
 
