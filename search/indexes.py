@@ -12,7 +12,12 @@ COLLECTIVITES = "collectivites"
 ACRONYMS: dict[str, tuple[str, ...]] = {
     "ccas": ("centre communal d'action sociale",),
     "cias": ("centre intercommunal d'action sociale",),
-    "ged": ("gestion électronique des documents", "gestion électronique de documents"),
+    "ged": (
+        "gestion électronique des documents",
+        "gestion électronique de documents",
+        "gestion électronique",
+        "gestion documentaire",
+    ),
     "sig": ("système d'information géographique",),
     "plu": ("plan local d'urbanisme",),
     "plui": ("plan local d'urbanisme intercommunal",),
