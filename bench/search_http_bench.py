@@ -4,7 +4,8 @@
 Three servers are started with granian (1 worker each, the same options): the store app over a
 migrated SQLite database holding the full registry (the committed INSEE/Etalab dataset, indexed at
 start-up) plus a synthetic catalogue of 5 000 listings loaded into the services index, and a bare
-Litestar app with one JSON route. The same client load (keep-alive connections, fixed concurrency)
+Litestar app with one JSON route. The same client load (keep-alive connections on raw sockets,
+fixed concurrency)
 is applied to each target in interleaved rounds; we report requests per second, median and p99
 latency, and the ratios to the bare endpoint. Writes ``bench/results/search_http.json``.
 
@@ -123,29 +124,50 @@ async def wait_ready(base: str, path: str, timeout_s: float = 240.0) -> None:
     raise RuntimeError(f"{base}{path} never answered 200")
 
 
+async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str) -> int:
+    """One keep-alive HTTP/1.1 GET on an open connection; returns the status code."""
+    writer.write(
+        f"GET {path} HTTP/1.1\r\nHost: bench\r\nAccept: application/json\r\n"
+        "Accept-Encoding: identity\r\n\r\n".encode()
+    )
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    if length:
+        await reader.readexactly(length)
+    return status
+
+
 async def load(base: str, paths: list[str], seconds: float, concurrency: int) -> dict[str, float]:
-    """``concurrency`` keep-alive clients loop over ``paths`` for ``seconds``."""
+    """``concurrency`` keep-alive connections loop over ``paths`` for ``seconds``. A minimal HTTP/1.1
+    client on raw sockets, so that the client costs far less than the server it measures."""
+    host, port = base.removeprefix("http://").split(":")
     latencies: list[float] = []
     errors = 0
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    headers = {"Accept-Encoding": "identity", "Accept": "application/json"}
-    async with httpx.AsyncClient(base_url=base, limits=limits, headers=headers, timeout=30) as client:
-        stop = time.perf_counter() + seconds
+    stop = time.perf_counter() + seconds
 
-        async def worker(offset: int) -> None:
-            nonlocal errors
-            i = offset
+    async def worker(offset: int) -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection(host, int(port))
+        i = offset
+        try:
             while time.perf_counter() < stop:
                 started = time.perf_counter()
-                response = await client.get(paths[i % len(paths)])
+                status = await _get(reader, writer, paths[i % len(paths)])
                 latencies.append(time.perf_counter() - started)
-                if response.status_code != 200:
+                if status != 200:
                     errors += 1
                 i += concurrency
+        finally:
+            writer.close()
 
-        began = time.perf_counter()
-        await asyncio.gather(*(worker(k) for k in range(concurrency)))
-        elapsed = time.perf_counter() - began
+    began = time.perf_counter()
+    await asyncio.gather(*(worker(k) for k in range(concurrency)))
+    elapsed = time.perf_counter() - began
     latencies.sort()
     return {
         "requests": len(latencies),
@@ -252,7 +274,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         },
         "setup": {
             "server": "granian, 1 worker, asgi",
-            "client": f"httpx, {args.concurrency} keep-alive connections, same machine",
+            "client": f"raw asyncio HTTP/1.1, {args.concurrency} keep-alive connections, same machine",
             "seconds_per_round": args.seconds,
             "rounds": args.rounds,
             "registry_collectivites": registry_size,
