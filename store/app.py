@@ -21,7 +21,7 @@ from litestar.types import ControllerRouterHandler
 from piccolo.table import Table
 
 from admin.curation.audit import AuditLog
-from admin.curation.controllers import AuditController, CurationController
+from admin.curation.controllers import AuditController, CurationController, ListingPublisherController
 from catalogue.listings import from_upstream as listings_from_upstream
 from catalogue.listings.controllers import (
     ListingController,
@@ -177,6 +177,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ThematiqueController,
         CurationController,
         AuditController,
+        ListingPublisherController,
         InvoiceController,
         BillingAdminController,
         ArtifactDownloadController,
