@@ -185,7 +185,7 @@ def service_paths(n: int) -> list[str]:
     texts = [d["title"] for d in synthetic(400)]
     paths = []
     for i, q in enumerate(typed_queries(texts, n, seed=3)):
-        params: list[tuple[str, str]] = [("q", q)]
+        params: list[tuple[str, str | int | float | bool | None]] = [("q", q)]
         if i % 3 == 0:
             params.append(("kind", rnd.choice(["commune", "epci", "departement"])))
         if i % 5 == 0:

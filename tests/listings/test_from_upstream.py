@@ -142,7 +142,7 @@ async def test_a_real_selection_feeds_a_draft_whose_page_shows_the_projects_prog
     await state.dispatcher.drain()
     slug = await state.upstream_listings.slug_for_proposal(proposal_id)
     assert slug is not None
-    curator_persona = Persona(account_id=curator.account_id, email="curatrice@anct.gouv.fr")
+    curator_persona = Persona(account_id=str(curator.account_id), email="curatrice@anct.gouv.fr")
     await as_(client, curator_persona)
     page = await client.get(f"/catalogue/{slug}", headers={"accept": "text/html"})
     assert page.status_code == 200

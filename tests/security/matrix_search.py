@@ -65,7 +65,7 @@ def _rows() -> tuple[Any, ...]:
     )
 
 
-ROWS: Rows = {
+ROWS: dict[str, Rows] = {
     "GET /api/v1/search/services": _rows(),
     "GET /recherche": _rows(),
 }
