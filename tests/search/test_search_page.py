@@ -45,7 +45,7 @@ async def test_the_search_page_works_without_javascript(client: httpx.AsyncClien
     registres = await client.get("/recherche", params={"q": "registre", "sort": "titre"}, headers=HTML)
     text = html.unescape(registres.text)
     assert "11 services" in text
-    assert "/recherche?q=registre&amp;sort=titre&amp;per_page=10&amp;page=2" in registres.text
+    assert "/recherche?q=registre&amp;per_page=10&amp;sort=titre&amp;page=2" in registres.text
     filtered = await client.get(
         "/recherche", params={"q": "registre", "thematique": "inclusion-numerique", "page": "2"}, headers=HTML
     )
