@@ -127,10 +127,9 @@ def service_document(
     )
 
 
-async def publisher_names(sirens: Sequence[str]) -> dict[str, str]:
-    if not sirens:
-        return {}
-    rows = await Publisher.select(Publisher.siren, Publisher.name).where(Publisher.siren.is_in(list(sirens)))
+async def publisher_names() -> dict[str, str]:
+    """Every publisher's name by SIREN (a small table)."""
+    rows = await Publisher.select(Publisher.siren, Publisher.name)
     return {r["siren"]: r["name"] for r in rows}
 
 

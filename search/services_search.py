@@ -4,6 +4,7 @@ facet counts with French labels, highlighted hits. Unknown values are a 400 with
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -31,6 +32,8 @@ from store.kit.errors import Forbidden
 MAX_QUERY_LENGTH = 200
 MAX_PER_PAGE = 50
 MAX_VALUES = 20
+PUBLISHER_NAMES_TTL_S = 60.0
+"""Publisher names are read again after this delay (a new SIREN in the facets reads them at once)."""
 _PRE, _POST = "\x02", "\x03"
 THEMATIQUE_LABELS = dict(THEMATIQUES)
 THEMATIQUE_SLUGS = {label: slug for slug, label in THEMATIQUES}
@@ -129,6 +132,8 @@ class ServiceSearch:
     def __init__(self, backend: SearchBackend) -> None:
         self.backend = backend
         self._departements: dict[str, str] | None = None
+        self._publishers: dict[str, str] = {}
+        self._publishers_read_at = 0.0
 
     async def run(self, params: ServiceSearchParams, *, curator: bool = False) -> ServiceSearchPage:
         params = _normalised(params)
@@ -202,7 +207,11 @@ class ServiceSearch:
         if self._departements is None:
             self._departements = await departement_names()
         departements = self._departements
-        publishers = await publisher_names(list(distribution.get("publisher_siren", {})))
+        sirens = set(distribution.get("publisher_siren", {}))
+        stale = time.monotonic() - self._publishers_read_at > PUBLISHER_NAMES_TTL_S
+        if stale or not sirens <= set(self._publishers):
+            self._publishers, self._publishers_read_at = await publisher_names(), time.monotonic()
+        publishers = self._publishers
         return {
             "thematique": lambda v: THEMATIQUE_LABELS.get(v, v),
             "kind": lambda v: KINDS.get(v, v),
