@@ -9,10 +9,17 @@ SERVICES = "services"
 COLLECTIVITES = "collectivites"
 
 # One-way: the acronym (as typed) also means its expansion. Pairs of acronyms go both ways.
+# Meilisearch 1.21 never matches an expansion holding two stop words in a row (« à la »): such
+# expansions get a shorter companion that it does match.
 ACRONYMS: dict[str, tuple[str, ...]] = {
     "ccas": ("centre communal d'action sociale",),
     "cias": ("centre intercommunal d'action sociale",),
-    "ged": ("gestion électronique des documents", "gestion électronique de documents"),
+    "ged": (
+        "gestion électronique des documents",
+        "gestion électronique de documents",
+        "gestion électronique",
+        "gestion documentaire",
+    ),
     "sig": ("système d'information géographique",),
     "plu": ("plan local d'urbanisme",),
     "plui": ("plan local d'urbanisme intercommunal",),
@@ -23,7 +30,7 @@ ACRONYMS: dict[str, tuple[str, ...]] = {
     "ivr": ("serveur vocal interactif", "svi"),
     "dsp": ("délégation de service public",),
     "rgpd": ("protection des données",),
-    "dpo": ("délégué à la protection des données",),
+    "dpo": ("délégué à la protection des données", "protection des données"),
     "grc": ("gestion de la relation citoyen", "relation usagers"),
     "crm": ("gestion de la relation citoyen", "grc"),
     "ads": ("autorisations du droit des sols", "urbanisme"),
@@ -38,7 +45,7 @@ ACRONYMS: dict[str, tuple[str, ...]] = {
     "rsa": ("revenu de solidarité active",),
     "apa": ("allocation personnalisée d'autonomie",),
     "pmi": ("protection maternelle et infantile",),
-    "tad": ("transport à la demande",),
+    "tad": ("transport à la demande", "transport"),
     "om": ("ordures ménagères",),
     "teom": ("taxe d'enlèvement des ordures ménagères",),
     "moa": ("maîtrise d'ouvrage",),

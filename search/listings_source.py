@@ -92,14 +92,15 @@ class ListingSource:
         pilots = await self.upstream.pilots_of(ids)
         proposals = await self.upstream.proposals_of(ids)
         return [
-            _document(r, themes[r["id"]], plans[r["id"]], pilots[r["id"]], bool(proposals[r["id"]]))
+            service_document(r, themes[r["id"]], plans[r["id"]], pilots[r["id"]], bool(proposals[r["id"]]))
             for r in rows
         ]
 
 
-def _document(
+def service_document(
     row: dict[str, Any], themes: list[str], plans: list[Any], pilots: list[Any], from_proposal: bool
 ) -> ServiceDocument:
+    """One listing row (the columns of ``_COLUMNS``) with its thématique labels, plans, pilots."""
     published = row["published_at"]
     return ServiceDocument(
         id=str(row["id"]),
@@ -126,10 +127,9 @@ def _document(
     )
 
 
-async def publisher_names(sirens: Sequence[str]) -> dict[str, str]:
-    if not sirens:
-        return {}
-    rows = await Publisher.select(Publisher.siren, Publisher.name).where(Publisher.siren.is_in(list(sirens)))
+async def publisher_names() -> dict[str, str]:
+    """Every publisher's name by SIREN (a small table)."""
+    rows = await Publisher.select(Publisher.siren, Publisher.name)
     return {r["siren"]: r["name"] for r in rows}
 
 

@@ -4,6 +4,7 @@ facet counts with French labels, highlighted hits. Unknown values are a 400 with
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -31,6 +32,8 @@ from store.kit.errors import Forbidden
 MAX_QUERY_LENGTH = 200
 MAX_PER_PAGE = 50
 MAX_VALUES = 20
+PUBLISHER_NAMES_TTL_S = 60.0
+"""Publisher names are read again after this delay (a new SIREN in the facets reads them at once)."""
 _PRE, _POST = "\x02", "\x03"
 THEMATIQUE_LABELS = dict(THEMATIQUES)
 THEMATIQUE_SLUGS = {label: slug for slug, label in THEMATIQUES}
@@ -81,8 +84,9 @@ def validate(params: ServiceSearchParams) -> None:
     _check([d for d in params.departements if not re.match(DEPARTEMENT_PATTERN, d)], (), "Département")
 
 
-def build_filter(params: ServiceSearchParams, *, curator: bool) -> Filter | None:
-    """The structured parameters as a filter tree; the public only ever sees published listings."""
+def clauses(params: ServiceSearchParams, *, curator: bool) -> dict[str, Filter | None]:
+    """One filter per facet parameter (values of one facet: any of them); ``state`` is visibility:
+    the public only ever sees published listings, curators every state unless they pick some."""
     if params.states and not curator:
         raise Forbidden(
             "Seuls les curateurs de l'ANCT peuvent chercher parmi les services non publiés.",
@@ -92,20 +96,22 @@ def build_filter(params: ServiceSearchParams, *, curator: bool) -> Filter | None
     def any_of(field: str, values: Sequence[str]) -> Filter | None:
         return In(field, tuple(values)) if values else None
 
-    visibility: Filter | None = (
-        any_of("status", params.states) if curator else Eq("status", State.published.value)
-    )
-    return and_(
-        visibility,
-        any_of("thematiques", [THEMATIQUE_LABELS[s] for s in params.thematiques]),
-        any_of("target_kinds", params.kinds),
-        any_of("pricing", params.pricing),
-        any_of("maturity", params.maturities),
-        any_of("deployment_modes", params.deployment_modes),
-        any_of("publisher_siren", params.publishers),
-        any_of("pilot_departements", params.departements),
-        Eq("cofunding_available", params.cofunding) if params.cofunding is not None else None,
-    )
+    return {
+        "state": any_of("status", params.states) if curator else Eq("status", State.published.value),
+        "thematique": any_of("thematiques", [THEMATIQUE_LABELS[s] for s in params.thematiques]),
+        "kind": any_of("target_kinds", params.kinds),
+        "pricing": any_of("pricing", params.pricing),
+        "maturity": any_of("maturity", params.maturities),
+        "deployment": any_of("deployment_modes", params.deployment_modes),
+        "publisher": any_of("publisher_siren", params.publishers),
+        "departement": any_of("pilot_departements", params.departements),
+        "cofunding": Eq("cofunding_available", params.cofunding) if params.cofunding is not None else None,
+    }
+
+
+def build_filter(params: ServiceSearchParams, *, curator: bool, without: str | None = None) -> Filter | None:
+    """Every clause ANDed (``without``: all but that facet's own, for its disjunctive counts)."""
+    return and_(*(c for p, c in clauses(params, curator=curator).items() if p != without))
 
 
 def _selected(params: ServiceSearchParams) -> dict[str, set[str]]:
@@ -126,6 +132,8 @@ class ServiceSearch:
     def __init__(self, backend: SearchBackend) -> None:
         self.backend = backend
         self._departements: dict[str, str] | None = None
+        self._publishers: dict[str, str] = {}
+        self._publishers_read_at = 0.0
 
     async def run(self, params: ServiceSearchParams, *, curator: bool = False) -> ServiceSearchPage:
         params = _normalised(params)
@@ -145,11 +153,27 @@ class ServiceSearch:
                 highlight_post_tag=_POST,
             ),
         )
-        labels = await self._labels(result.facet_distribution)
         selected = _selected(params)
+        distribution = dict(result.facet_distribution)
+        for param, attribute, _ in facets:
+            # Disjunctive counts: a ticked facet counts its values as if it were not ticked, so
+            # that its other values stay visible with what ticking them too would add.
+            if selected[param] and (curator or param != "state"):
+                others = await self.backend.search(
+                    SERVICES,
+                    SearchQuery(
+                        q=params.q,
+                        filter=build_filter(params, curator=curator, without=param),
+                        facets=(attribute,),
+                        hits_per_page=1,
+                        attributes_to_retrieve=("id",),
+                    ),
+                )
+                distribution[attribute] = others.facet_distribution.get(attribute, {})
+        labels = await self._labels(distribution)
         groups = []
         for param, attribute, label in facets:
-            counts = result.facet_distribution.get(attribute, {})
+            counts = distribution.get(attribute, {})
             values = [
                 FacetValue(
                     value=value,
@@ -183,7 +207,11 @@ class ServiceSearch:
         if self._departements is None:
             self._departements = await departement_names()
         departements = self._departements
-        publishers = await publisher_names(list(distribution.get("publisher_siren", {})))
+        sirens = set(distribution.get("publisher_siren", {}))
+        stale = time.monotonic() - self._publishers_read_at > PUBLISHER_NAMES_TTL_S
+        if stale or not sirens <= set(self._publishers):
+            self._publishers, self._publishers_read_at = await publisher_names(), time.monotonic()
+        publishers = self._publishers
         return {
             "thematique": lambda v: THEMATIQUE_LABELS.get(v, v),
             "kind": lambda v: KINDS.get(v, v),

@@ -24,7 +24,7 @@ from piccolo.table import Table
 from admin.consultations.controllers import DashboardExportController
 from admin.consultations.dashboard import ConsultationDashboard
 from admin.curation.audit import AuditLog
-from admin.curation.controllers import AuditController, CurationController
+from admin.curation.controllers import AuditController, CurationController, ListingPublisherController
 from admin.curation.export_controllers import CurationExportController
 from admin.curation.exports import CurationExports
 from catalogue.funding import from_upstream as funding_from_upstream
@@ -202,6 +202,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         CurationController,
         AuditController,
         CurationExportController,
+        ListingPublisherController,
         InvoiceController,
         BillingAdminController,
         ArtifactDownloadController,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
@@ -13,6 +14,7 @@ from admin.curation.audit import AuditLog, AuditPage, AuditQuery
 from catalogue.listings.schemas import ListingSummary, ListingView, Page, TransitionRequest
 from catalogue.listings.service import ListingService
 from catalogue.listings.states import Action
+from catalogue.listings.upstream import UpstreamListings
 from store.kit.auth import Scope, actor_of, requires
 
 CURATE = [requires(Scope.AdminCurationWrite)]
@@ -139,6 +141,29 @@ class CurationController(Controller):
     ) -> ListingView:
         """Retire définitivement un service publié ou suspendu ; motif obligatoire pour un curateur."""
         return await self._decide(request, slug, Action.retire, data, listings)
+
+
+class PublisherAssignment(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    publisher_siren: Annotated[str, msgspec.Meta(min_length=9, max_length=11)]
+
+
+class ListingPublisherController(Controller):
+    path = "/api/v1/admin/listings/{slug:str}/publisher"
+    tags = ["Curation"]
+
+    @post("/", guards=CURATE, status_code=HTTP_200_OK, operation_id="AssignListingPublisher")
+    async def assign(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        data: JSONBody[PublisherAssignment],
+        listings: NamedDependency[ListingService],
+        upstream_listings: NamedDependency[UpstreamListings],
+    ) -> ListingView:
+        """Rattache à un éditeur un service né d'une proposition retenue (brouillon sans éditeur)."""
+        actor = actor_of(request)
+        await upstream_listings.assign_publisher(actor, slug, data.publisher_siren)
+        return await listings.get(actor, slug)
 
 
 class AuditController(Controller):

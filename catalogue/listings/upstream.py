@@ -19,8 +19,12 @@ from catalogue.listings.repository import ListingRepository
 from catalogue.listings.states import State
 from catalogue.listings.tables import Listing
 from catalogue.listings.validation import is_slug
+from store.kit.auth import Actor, Scope, require_curator
+from store.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from store.kit.events import AuditRecord
 from store.kit.uow import UnitOfWork, UnitOfWorkFactory
+from store.registry.siren import normalise_siren
+from store.registry.tables import Publisher
 
 SYSTEM = "Consultation nationale"
 KNOWN_THEMATIQUES = {slug for slug, _ in THEMATIQUES}
@@ -118,6 +122,55 @@ class UpstreamListings:
                 self._record(
                     work, "remove_pilot", row["id"], slug, row["state"], {"siren": siren, "role": role}
                 )
+
+    async def assign_publisher(self, actor: Actor, slug: str, publisher_siren: str) -> None:
+        """A curator gives a publisher to a draft born from a proposal (once: a listing never changes
+        hands here). The publisher's members may then complete and submit it."""
+        require_curator(actor)
+        if not actor.has(Scope.AdminCurationWrite):
+            raise Forbidden("Action réservée aux curateurs de l'ANCT.", code="curator_only")
+        try:
+            siren = normalise_siren(publisher_siren)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), code="invalid_siren") from exc
+        if not await Publisher.exists().where(Publisher.siren == siren):
+            raise InvalidInput("Aucun éditeur enregistré sous ce SIREN.", code="unknown_publisher")
+        async with self.uow() as work:
+            row = (
+                await Listing.select(Listing.id, Listing.state, Listing.publisher)
+                .where(Listing.slug == slug)
+                .first()
+            )
+            if row is None or not is_slug(slug):
+                raise NotFound("Aucun service à cette adresse.", code="listing_not_found")
+            if row["publisher"] is not None:
+                raise Conflict("Ce service a déjà un éditeur.", code="publisher_already_assigned")
+            await Listing.update({Listing.publisher: siren, Listing.updated_at: utcnow()}).where(
+                (Listing.id == row["id"]) & Listing.publisher.is_null()
+            )
+            work.audit(
+                AuditRecord(
+                    action="catalogue:listing:assign_publisher",
+                    subject_type="listing",
+                    subject_id=str(row["id"]),
+                    actor_id=actor.account_id,
+                    actor_label=actor.display_name,
+                    from_state=row["state"],
+                    to_state=row["state"],
+                    data={"slug": slug, "publisher": siren},
+                )
+            )
+            work.emit(
+                ListingDraftChanged(
+                    listing_id=str(row["id"]),
+                    slug=slug,
+                    publisher_siren=siren,
+                    from_state=row["state"],
+                    to_state=row["state"],
+                    actor_id=actor.account_id,
+                    fields=("publisher",),
+                )
+            )
 
     # Helpers --------------------------------------------------------------------------------------
 

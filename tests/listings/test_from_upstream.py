@@ -9,14 +9,15 @@ from typing import Any
 
 import httpx
 
+from catalogue.listings.schemas import ListingUpdate
 from catalogue.listings.states import Action
 from catalogue.votes.events import InterestAccepted, InterestWithdrawn, ProposalSelected
 from catalogue.votes.schemas import MilestoneRequest
 from search.schemas import ServiceSearchParams
 from store.kit.events import DomainEvent
-from tests.support.catalogue import as_, create_listing, make_cast
+from tests.support.catalogue import PUBLISHER_A, PUBLISHER_B, as_, create_listing, make_cast
 from tests.support.consultations import advance_to, decided
-from tests.support.people import Persona
+from tests.support.people import Persona, csrf_headers
 
 RENNES = "213502388"
 
@@ -141,7 +142,7 @@ async def test_a_real_selection_feeds_a_draft_whose_page_shows_the_projects_prog
     await state.dispatcher.drain()
     slug = await state.upstream_listings.slug_for_proposal(proposal_id)
     assert slug is not None
-    curator_persona = Persona(account_id=curator.account_id, email="curatrice@anct.gouv.fr")
+    curator_persona = Persona(account_id=str(curator.account_id), email="curatrice@anct.gouv.fr")
     await as_(client, curator_persona)
     page = await client.get(f"/catalogue/{slug}", headers={"accept": "text/html"})
     assert page.status_code == 200
@@ -151,3 +152,30 @@ async def test_a_real_selection_feeds_a_draft_whose_page_shows_the_projects_prog
     assert "À désigner par l" in page.text, "no publisher until a curator assigns one"
     await as_(client, None)
     assert (await client.get(f"/catalogue/{slug}", headers={"accept": "text/html"})).status_code == 404
+
+
+async def test_a_curator_gives_the_draft_a_publisher_who_then_completes_it(
+    client: httpx.AsyncClient, state: Any
+) -> None:
+    cast = await make_cast(state)
+    await deliver(state, selected(52))
+    slug = await state.upstream_listings.slug_for_proposal(52)
+    url = f"/api/v1/admin/listings/{slug}/publisher"
+    await as_(client, cast.dev_a)
+    headers = await csrf_headers(client)
+    refused = await client.post(url, json={"publisher_siren": PUBLISHER_A}, headers=headers)
+    assert refused.status_code == 403
+    await as_(client, cast.curator)
+    headers = await csrf_headers(client)
+    unknown = await client.post(url, json={"publisher_siren": "732829320"}, headers=headers)
+    assert (unknown.status_code, unknown.json()["code"]) == (422, "unknown_publisher")
+    done = await client.post(url, json={"publisher_siren": PUBLISHER_A}, headers=headers)
+    assert done.status_code == 200, done.text
+    assert done.json()["publisher"]["siren"] == PUBLISHER_A
+    again = await client.post(url, json={"publisher_siren": PUBLISHER_B}, headers=headers)
+    assert (again.status_code, again.json()["code"]) == (409, "publisher_already_assigned")
+    dev = await cast.actor(state, "dev_a")
+    await state.listings.update(dev, slug, ListingUpdate(description_md="Complété par l'éditeur."))
+    await state.dispatcher.drain()
+    mine = await state.search.search_services(ServiceSearchParams(q="complete editeur"), curator=True)
+    assert [(h.slug, h.publisher_siren) for h in mine.hits] == [(slug, PUBLISHER_A)]

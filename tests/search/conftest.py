@@ -16,12 +16,15 @@ from search.indexes import COLLECTIVITES_INDEX, SERVICES_INDEX
 from search.meili import MeiliBackend
 from tests.search.data.catalogue import synthetic
 from tests.search.data.collectivites import departement_names, registry
+from tests.search.data.demo import demo_documents
 from tests.support import meilisearch
 from tests.support.services import unavailable
 
 SERVICE_DOCS = synthetic(400)
 REGISTRY_ROWS = registry(communes=6_000, epci=300)
 COLLECTIVITE_DOCS = [to_dict(collectivite_document(r, departement_names())) for r in REGISTRY_ROWS]
+DEMO_INDEX = SERVICES_INDEX.renamed("demo_services")
+DEMO_DOCS = [to_dict(d) for d in demo_documents()]
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +41,12 @@ def meili_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[meilisear
 
 
 async def load(backend: SearchBackend) -> None:
-    for settings, docs in ((SERVICES_INDEX, SERVICE_DOCS), (COLLECTIVITES_INDEX, COLLECTIVITE_DOCS)):
+    corpora = (
+        (SERVICES_INDEX, SERVICE_DOCS),
+        (COLLECTIVITES_INDEX, COLLECTIVITE_DOCS),
+        (DEMO_INDEX, DEMO_DOCS),
+    )
+    for settings, docs in corpora:
         await backend.drop(settings.uid)
         await backend.ensure_index(settings)
         await backend.wait(await backend.upsert(settings.uid, docs), timeout_s=300)

@@ -13,7 +13,8 @@ import pytest
 from search.embedded.backend import EmbeddedBackend
 from search.indexes import COLLECTIVITES, SERVICES
 from search.meili import MeiliBackend
-from search.query import Eq, Filter, In, Range, SearchQuery
+from search.query import Eq, Filter, In, Range, SearchQuery, and_
+from tests.search.conftest import DEMO_INDEX
 
 # (query, filter, expected title in the first three results or None)
 SERVICE_JUDGMENTS: list[tuple[str, Filter | None, str | None]] = [
@@ -81,6 +82,58 @@ SERVICE_JUDGMENTS: list[tuple[str, Filter | None, str | None]] = [
     ("registre", Eq("cofunding_available", True), None),
 ]
 
+DEMO = DEMO_INDEX.uid
+PUBLIC = Eq("status", "published")
+
+# The demo catalogue, as the public searches it: (query, extra filter, expected slug in the top 3).
+DEMO_JUDGMENTS: list[tuple[str, Filter | None, str | None]] = [
+    ("conseil municipal en ligne", None, "conseil-municipal-en-ligne"),
+    ("conseil munic", None, "conseil-municipal-en-ligne"),
+    ("orientation usagers", None, "orientation-des-usagers"),
+    ("orientaton des usagers", None, "orientation-des-usagers"),
+    ("serveur vocal", None, "serveur-vocal-interactif"),
+    ("serveur vocla", None, "serveur-vocal-interactif"),
+    ("svi", None, "serveur-vocal-interactif"),
+    ("ivr", None, "serveur-vocal-interactif"),
+    ("standard telephonique", None, "serveur-vocal-interactif"),
+    ("ged", None, "courrier-electronique"),
+    ("gestion electronique", None, "courrier-electronique"),
+    ("demat", None, None),
+    ("dematerialisation", None, None),
+    ("comptabilite", None, None),
+    ("urbanism", None, "autorisations-urbanisme"),
+    ("permis de construire", None, "autorisations-urbanisme"),
+    ("rendez vous mairie", None, "rendez-vous-en-mairie"),
+    ("budjet participatif", None, "budget-participatif"),
+    ("donnees ouvertes", None, "donnees-ouvertes"),
+    ("opendata", None, "donnees-ouvertes"),
+    ("archivage", None, "archivage-electronique"),
+    ("concessions funeraires", None, "gestion-cimetieres"),
+    ("cantine", None, "portail-famille"),
+    ("dechets", None, "collecte-dechets"),
+    ("energie batiments", None, "suivi-energie-batiments"),
+    ("covoiturage", None, "covoiturage-quotidien"),
+    ("tad", None, "transport-a-la-demande"),
+    ("ccas", None, "aides-sociales-facultatives"),
+    ("aides sociales", None, "aides-sociales-facultatives"),
+    ("registre accessibilite", None, "registre-accessibilite"),
+    ("tiers lieu", None, "reservation-tiers-lieux"),
+    ("base adresse", None, "base-adresse-locale"),
+    ("mediation numerique", None, "carte-mediation-numerique"),
+    ("producteurs locaux", None, "producteurs-locaux"),
+    ("nid de poule", None, "signalement-espace-public"),
+    ("deliberations", None, "registre-des-actes"),
+    ("reservation salle", None, "reservation-salles"),
+    ("visioconference", None, "conseil-municipal-en-ligne"),
+    ("chatbot", None, None),
+    ("", In("target_kinds", ("departement",)), None),
+    ("gestion", Eq("pricing", "free"), None),
+    ("", Eq("maturity", "stable"), None),
+    ("numerique", Eq("thematiques", "Inclusion numérique"), None),
+    ("service", Eq("cofunding_available", True), None),
+    ("", Range("yearly_price_cents", lte=100_000), None),
+]
+
 # (query, expected name, expected département) — the picker's judgments
 COLLECTIVITE_JUDGMENTS: list[tuple[str, str | None, str | None]] = [
     ("st etienne", "Saint-Étienne", "42"),
@@ -120,8 +173,14 @@ def top10(result: Any, key: str) -> list[str]:
     return [str(h[key]) for h in result.hits[:10]]
 
 
+FACET_LOG: dict[str, list[dict[str, dict[str, int]]]] = {}
+"""The facet counts of the demo queries, per backend name (compared in the parity test)."""
+
+
 async def run(backend: Any) -> tuple[list[list[str]], list[list[str]], list[str]]:
     services, collectivites, misses = [], [], []
+    facets = FACET_LOG.setdefault(backend.name, [])
+    facets.clear()
     for q, flt, expected in SERVICE_JUDGMENTS:
         result = await backend.search(
             SERVICES, SearchQuery(q=q, filter=flt, hits_per_page=10, facets=("thematiques",))
@@ -129,6 +188,20 @@ async def run(backend: Any) -> tuple[list[list[str]], list[list[str]], list[str]
         services.append(top10(result, "id"))
         if expected and expected not in [h["title"] for h in result.hits[:3]]:
             misses.append(f"services: {q!r} → {[h['title'] for h in result.hits[:3]]}")
+    for q, flt, expected in DEMO_JUDGMENTS:
+        result = await backend.search(
+            DEMO,
+            SearchQuery(
+                q=q,
+                filter=and_(PUBLIC, flt),
+                hits_per_page=10,
+                facets=("thematiques", "target_kinds", "pricing", "maturity"),
+            ),
+        )
+        services.append(top10(result, "id"))
+        facets.append(result.facet_distribution)
+        if expected and expected not in [h["slug"] for h in result.hits[:3]]:
+            misses.append(f"démo : {q!r} → {[h['slug'] for h in result.hits[:3]]}")
     for q, name, dep in COLLECTIVITE_JUDGMENTS:
         result = await backend.search(COLLECTIVITES, SearchQuery(q=q, hits_per_page=10))
         collectivites.append(top10(result, "siren"))
@@ -151,7 +224,7 @@ def overlap(a: list[list[str]], b: list[list[str]]) -> float:
 
 
 def test_the_judgment_set_is_large_enough() -> None:
-    assert len(SERVICE_JUDGMENTS) + len(COLLECTIVITE_JUDGMENTS) >= 60
+    assert len(SERVICE_JUDGMENTS) + len(DEMO_JUDGMENTS) + len(COLLECTIVITE_JUDGMENTS) >= 60
 
 
 async def test_embedded_meets_the_judgments(embedded: EmbeddedBackend) -> None:
@@ -164,13 +237,18 @@ async def test_parity_with_meilisearch(embedded: EmbeddedBackend, meili: MeiliBa
     emb_services, emb_collectivites, _ = await run(embedded)
     mei_services, mei_collectivites, misses = await run(meili)
     services = overlap(emb_services, mei_services)
+    demo = overlap(emb_services[len(SERVICE_JUDGMENTS) :], mei_services[len(SERVICE_JUDGMENTS) :])
+    facets_equal = sum(a == b for a, b in zip(FACET_LOG[embedded.name], FACET_LOG[meili.name], strict=True))
     collectivites = overlap(emb_collectivites, mei_collectivites)
     everything = overlap(emb_services + emb_collectivites, mei_services + mei_collectivites)
     with capsys.disabled():
         print(
-            f"\nparité top-10 embarqué/Meilisearch : services {services:.3f}, "
+            f"\nparité top-10 embarqué/Meilisearch : services {services:.3f} (démo {demo:.3f}), "
             f"collectivités {collectivites:.3f}, ensemble {everything:.3f} "
-            f"({len(SERVICE_JUDGMENTS) + len(COLLECTIVITE_JUDGMENTS)} requêtes)"
+            f"({len(SERVICE_JUDGMENTS) + len(DEMO_JUDGMENTS) + len(COLLECTIVITE_JUDGMENTS)} requêtes)"
         )
+    with capsys.disabled():
+        print(f"facettes identiques : {facets_equal}/{len(DEMO_JUDGMENTS)} requêtes de la démo")
     assert not misses, "Meilisearch misses judgments too:\n" + "\n".join(misses)
     assert everything >= 0.9
+    assert facets_equal == len(DEMO_JUDGMENTS)

@@ -54,7 +54,12 @@ async def test_an_agent_finds_services_with_highlights_and_facets(
     epci = (await client.get(API, params={"kind": "epci"})).json()
     assert [h["slug"] for h in epci["hits"]] == ["conseil-municipal-en-ligne"]
     selected = next(f for f in epci["facets"] if f["param"] == "kind")
-    assert any(v["selected"] for v in selected["values"])
+    assert [(v["value"], v["count"], v["selected"]) for v in selected["values"]] == [
+        ("epci", 1, True),
+        ("commune", 2, False),
+    ], "a ticked facet still counts its other values (disjunctive)"
+    themes = next(f for f in epci["facets"] if f["param"] == "thematique")
+    assert {v["value"]: v["count"] for v in themes["values"]} == {"citoyennete-democratie-participative": 1}
     free = (await client.get(API, params=[("pricing", "free"), ("pricing", "tiered")])).json()
     assert [h["slug"] for h in free["hits"]] == ["conseil-municipal-en-ligne"]
     no_cofunding = (await client.get(API, params={"cofunding": "false"})).json()

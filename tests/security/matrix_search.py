@@ -1,14 +1,17 @@
 """Matrix rows of the services search (API and page): everyone searches the published catalogue;
-only curators may ask for other states, and nobody else ever gets a draft back (see
+only curators may ask for other states, and nobody else ever gets a draft back. Also the curators'
+assignment of a publisher to a draft born from a selected proposal (see
 tests/security/test_route_matrix.py for how rows are read)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import httpx
 
-from tests.security.matrix import ALLOW, Rows, cases, everyone
+from catalogue.votes.events import ProposalSelected
+from tests.security.matrix import ALLOW, Rows, cases, everyone, only
 from tests.security.matrix_catalogue import make_listing
 from tests.support.routes import World
 
@@ -27,6 +30,9 @@ async def drafts_and_published(world: World) -> dict[str, Any]:
 
 
 def _public_only(role: str, response: httpx.Response, world: World) -> None:
+    """Only published listings, except for curators (they search every state)."""
+    if role == "curator":
+        return
     if "application/json" in response.headers.get("content-type", ""):
         states = {h["status"] for h in response.json()["hits"]}
         assert states <= {"published"}, f"{role} saw {states}"
@@ -59,7 +65,38 @@ def _rows() -> tuple[Any, ...]:
     )
 
 
-ROWS: Rows = {
+ROWS: dict[str, Rows] = {
     "GET /api/v1/search/services": _rows(),
     "GET /recherche": _rows(),
 }
+
+
+async def orphan_draft(world: World) -> dict[str, Any]:
+    """Setup: a draft listing born from a selected proposal, without a publisher yet."""
+    proposal_id = 900_000 + int(world.unique("proposition").rsplit("-", 1)[1])
+    async with world.state.uow() as work:
+        work.emit(
+            ProposalSelected(
+                decision_id=proposal_id,
+                consultation_id=1,
+                consultation_slug="matrice",
+                proposal_id=proposal_id,
+                title=f"Service orphelin {proposal_id}",
+                summary="Né d'une proposition retenue.",
+                thematique="inclusion-numerique",
+                kind="nouveau_service",
+                listing_slug="",
+                funding_amount_cents=0,
+                envelope_code="",
+                pilot_capacity=1,
+                decided_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+            )
+        )
+    while await world.state.dispatcher.drain():
+        pass
+    return {"slug": await world.state.upstream_listings.slug_for_proposal(proposal_id)}
+
+
+ROWS["POST /api/v1/admin/listings/{slug:str}/publisher"] = only(
+    "curator", setup=orphan_draft, json=lambda world: {"publisher_siren": world.publisher_a}
+)

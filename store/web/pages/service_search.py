@@ -23,8 +23,13 @@ from store.web.rendering import page
 PER_PAGE = 10
 
 
+ORDER = ("q", "thematique", "kind", "pricing", "maturity", "deployment", "publisher", "departement")
+
+
 def _query_pairs(query: dict[str, list[str]]) -> list[tuple[str, str]]:
-    return [(k, v) for k, values in query.items() if k != "page" for v in values if v]
+    """The query's parameters but the page, in a stable order (``q`` first)."""
+    keys = sorted(query, key=lambda k: (ORDER.index(k) if k in ORDER else len(ORDER), k))
+    return [(k, v) for k in keys if k != "page" for v in query[k] if v]
 
 
 def page_links(query: dict[str, list[str]], result: ServiceSearchPage) -> list[tuple[int, str, bool]]:
