@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from store.registry.dataset import read_dataset
 from store.web.charts import (
     Bar,
+    DepartementMaps,
     compact_eur,
     departement_map,
     map_classes,
@@ -198,3 +199,18 @@ def test_a_chart_can_point_to_the_table_holding_its_figures() -> None:
         render_bar_chart([("a", 1)], title="t", unit="u", table_id="table-x")
     )
     assert svg.attrib["aria-describedby"] == "table-x"
+
+
+def test_later_maps_of_a_page_reuse_the_outlines_of_the_first() -> None:
+    maps = DepartementMaps()
+    first = maps.render({"01": 3}, title="Soutiens", unit="soutiens")
+    second = maps.render({"01": 5, "02": 1}, title="Positionnements", unit="positionnements")
+    assert len(second) < len(first) / 3
+    drawn = map_svg(first)
+    reused = map_svg(second)
+    ids = {p.attrib["id"] for p in drawn.iter(f"{SVG}path")}
+    hrefs = {u.attrib["href"].lstrip("#") for u in reused.iter(f"{SVG}use")}
+    assert not list(reused.iter(f"{SVG}path"))
+    assert hrefs == ids
+    assert len(ids) == 96
+    assert by_code(second)["01"].attrib["data-class"] == "5"

@@ -2,11 +2,12 @@
 
 from store.web.charts.bars import Bar, render_bar_chart
 from store.web.charts.departements import departement_map
-from store.web.charts.map import MapClass, map_classes, render_departement_map
+from store.web.charts.map import DepartementMaps, MapClass, map_classes, render_departement_map
 from store.web.charts.money import compact_eur
 
 __all__ = [
     "Bar",
+    "DepartementMaps",
     "MapClass",
     "compact_eur",
     "departement_map",
