@@ -22,8 +22,9 @@ DATABASE_URL := $(or $(TS_DATABASE_URL),sqlite:///var/territoires.sqlite3)
 # Stamps are per database, so that pointing TS_DATABASE_URL elsewhere imports again.
 STAMPS := $(DATA_DIR)/.stamps/$(shell printf '%s' '$(DATABASE_URL)' | cksum | cut -d' ' -f1)
 REGISTRY_INPUTS := $(shell find store/registry -type f -not -path '*__pycache__*' 2>/dev/null)
-DEMO_INPUTS := $(shell find store/demo catalogue -type f -not -path '*__pycache__*' 2>/dev/null)
+DEMO_INPUTS := $(shell find store/demo catalogue store/subscriptions/demo.py plugins/builtin -type f -not -path '*__pycache__*' 2>/dev/null)
 CONSULTATION_INPUTS := $(shell find store/upstream_demo store/demo/data.py -type f -not -path '*__pycache__*' 2>/dev/null)
+FUNDING_INPUTS := $(shell find catalogue/funding/demo.py -type f 2>/dev/null)
 NPM_DIRS := . $(wildcard tools/meilisearch)
 
 # What this tree's CLI offers (evaluated when a recipe needs it, after the install).
@@ -64,7 +65,7 @@ migrate: python-deps
 
 # The registry (full millésime), the demo catalogue and the demo consultation. Each runs only if its
 # command exists in this tree, and only once per database (the commands are idempotent anyway).
-data: migrate $(STAMPS)/registry $(STAMPS)/demo $(STAMPS)/consultation
+data: migrate $(STAMPS)/registry $(STAMPS)/demo $(STAMPS)/consultation $(STAMPS)/funding
 
 $(STAMPS)/registry: $(REGISTRY_INPUTS) | python-deps
 	@mkdir -p $(@D)
@@ -84,6 +85,14 @@ $(STAMPS)/consultation: $(CONSULTATION_INPUTS) $(STAMPS)/demo | python-deps
 	@if [ -n "$(call has_command,seed-consultation)" ]; then \
 	  $(PY) -m store seed-consultation && touch $@; \
 	else echo "(seed-consultation indisponible dans cette version : pas de consultation de démonstration)"; fi
+
+# The funding plan (three axes, guichets, calls, applications); it also reserves what the
+# consultation's committee selected, hence the order.
+$(STAMPS)/funding: $(FUNDING_INPUTS) $(STAMPS)/consultation | python-deps
+	@mkdir -p $(@D)
+	@if [ -n "$(call has_command,seed-funding)" ]; then \
+	  $(PY) -m store seed-funding && touch $@; \
+	else echo "(seed-funding indisponible dans cette version : pas de financements de démonstration)"; fi
 
 banner:
 	@echo

@@ -91,10 +91,10 @@ def service_queries(docs: list[dict[str, Any]], n: int) -> list[SearchQuery]:
                 (
                     Eq("status", "published"),
                     In("target_kinds", ("commune", rnd.choice(["epci", "departement"]))),
-                    Range("monthly_price_cents", lte=30_000),
+                    Range("yearly_price_cents", lte=360_000),
                 )
             )
-            facets = ("thematiques", "pricing", "maturity", "monthly_price_cents")
+            facets = ("thematiques", "pricing", "maturity", "yearly_price_cents")
             out.append(SearchQuery(q=q, filter=flt, facets=facets, hits_per_page=10))
         elif i % 7 == 0:
             out.append(SearchQuery(q=q, filter=Eq("thematiques", rnd.choice(THEMES)), hits_per_page=10))

@@ -7,6 +7,7 @@ from typing import Any
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from search.listings_source import ListingSource
 from search.service import SearchService
 from store.kit.settings import Settings
 from store.registry.tables import Collectivite
@@ -17,9 +18,9 @@ def register(cli: click.Group) -> None:
     @click.option(
         "--index",
         "which",
-        type=click.Choice(["collectivites", "all"]),
+        type=click.Choice(["collectivites", "services", "all"]),
         default="all",
-        help="Index à reconstruire (les services suivront le catalogue).",
+        help="Index à reconstruire.",
     )
     @click.pass_context
     def reindex(ctx: click.Context, which: str) -> None:
@@ -27,9 +28,9 @@ def register(cli: click.Group) -> None:
         run_with_state = ctx.meta["run_with_state"]
         console = ctx.meta["console"]
 
-        async def work(state: Any) -> int:
+        async def work(state: Any) -> dict[str, int]:
             search: SearchService = state.search
-            total = await Collectivite.count()
+            counts: dict[str, int] = {}
             with Progress(
                 TextColumn("[bold]{task.description}"),
                 BarColumn(),
@@ -37,8 +38,18 @@ def register(cli: click.Group) -> None:
                 TimeElapsedColumn(),
                 console=console,
             ) as progress:
-                task = progress.add_task("Collectivités", total=total)
-                return await search.reindex_collectivites(lambda n: progress.advance(task, n))
+                if which in ("collectivites", "all"):
+                    task = progress.add_task("Collectivités", total=await Collectivite.count())
+                    counts["collectivité(s)"] = await search.reindex_collectivites(
+                        lambda n: progress.advance(task, n)
+                    )
+                if which in ("services", "all"):
+                    task = progress.add_task("Services", total=await ListingSource().count())
+                    counts["service(s)"] = await search.reindex_services_from_database(
+                        lambda n: progress.advance(task, n)
+                    )
+            return counts
 
-        count = run_with_state(ctx.find_object(Settings), work)
-        console.print(f"[green]Index reconstruit[/green] : {count} collectivité(s).")
+        counts = run_with_state(ctx.find_object(Settings), work)
+        done = ", ".join(f"{n} {what}" for what, n in counts.items())
+        console.print(f"[green]Index reconstruit(s)[/green] : {done}.")

@@ -17,27 +17,35 @@ KIND_LABELS = {
 
 
 class ServiceDocument(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=False):
-    """A catalogue listing as the services index sees it."""
+    """A catalogue listing as the services index sees it (built in ``search.listings_source``).
+
+    Closed values are the listings' identifiers (``catalogue.listings.reference``); thématiques are
+    their French labels, so that they are searchable words too.
+    """
 
     id: str
     slug: str
     title: str
+    action: str = ""
     summary: str = ""
     description: str = ""
     keywords: list[str] = []
     thematiques: list[str] = []
     target_kinds: list[str] = []
     """commune | epci | ept | departement | region"""
-    pricing: str = ""
-    """gratuit | forfait | abonnement | sur_devis"""
-    monthly_price_cents: int | None = None
+    pricing: list[str] = []
+    """The kinds of its plans: free | flat | per_inhabitant | tiered."""
+    yearly_price_cents: int | None = None
+    """The lowest yearly price HT among the plans (0 when one is free); None without plans."""
     maturity: str = ""
-    """experimentation | pilote | production"""
+    """alpha | beta | stable | deprecated"""
     deployment_modes: list[str] = []
-    """saas | hebergement_local | mutualise"""
+    """saas_mutualise | operator_hosted | on_premise"""
     publisher_siren: str = ""
     publisher_name: str = ""
     pilot_departements: list[str] = []
+    """Départements of the territoires référents piloting it."""
+    pilot_names: list[str] = []
     cofunding_available: bool = False
     status: str = "published"
     """The listing's curation state; the public only ever sees ``published``."""

@@ -74,10 +74,12 @@ SERVICES_INDEX = IndexSettings(
     uid=SERVICES,
     searchable=(
         "title",
+        "action",
         "keywords",
         "thematiques",
         "summary",
         "publisher_name",
+        "pilot_names",
         "description",
     ),
     filterable=(
@@ -91,9 +93,9 @@ SERVICES_INDEX = IndexSettings(
         "publisher_name",
         "pilot_departements",
         "cofunding_available",
-        "monthly_price_cents",
+        "yearly_price_cents",
     ),
-    sortable=("title", "monthly_price_cents", "published_at", "subscriber_count"),
+    sortable=("title", "yearly_price_cents", "published_at", "subscriber_count"),
     synonyms=ACRONYMS,
     stop_words=FRENCH_STOP_WORDS,
 )

@@ -13,9 +13,16 @@ from search.backend import SearchBackend
 from search.documents import ServiceDocument, collectivite_document, to_dict
 from search.errors import SearchQueryError
 from search.indexes import ALL_INDEXES, COLLECTIVITES, COLLECTIVITES_INDEX, SERVICES, SERVICES_INDEX
+from search.listings_source import ListingSource
 from search.query import Eq, Filter, In, SearchQuery, and_
 from search.reindex import full_reindex
-from search.schemas import CollectiviteHit, CollectiviteSearchPage
+from search.schemas import (
+    CollectiviteHit,
+    CollectiviteSearchPage,
+    ServiceSearchPage,
+    ServiceSearchParams,
+)
+from search.services_search import ServiceSearch
 from store.registry.tables import Collectivite
 
 log = logging.getLogger("search")
@@ -33,6 +40,7 @@ def _safe_highlight(text: str) -> str:
 class SearchService:
     def __init__(self, backend: SearchBackend) -> None:
         self.backend = backend
+        self._services = ServiceSearch(backend)
 
     async def ensure_indexes(self) -> None:
         for settings in ALL_INDEXES:
@@ -118,13 +126,27 @@ class SearchService:
 
     # -- services -----------------------------------------------------------------------------------
 
+    async def search_services(
+        self, params: ServiceSearchParams, *, curator: bool = False
+    ) -> ServiceSearchPage:
+        """Published listings for everyone; every state (and a state facet) for curators."""
+        return await self._services.run(params, curator=curator)
+
     async def index_services(self, documents: Sequence[ServiceDocument]) -> None:
+        """Upsert and wait for the engine: a failed write raises, so the outbox delivers it again."""
         if documents:
-            await self.backend.upsert(SERVICES, [to_dict(d) for d in documents])
+            await self.backend.wait(await self.backend.upsert(SERVICES, [to_dict(d) for d in documents]))
 
     async def unindex_services(self, ids: Sequence[str]) -> None:
         if ids:
-            await self.backend.delete(SERVICES, list(ids))
+            await self.backend.wait(await self.backend.delete(SERVICES, list(ids)))
+
+    async def services_count(self) -> int:
+        return await self.backend.count(SERVICES)
+
+    async def reindex_services_from_database(self, progress: Callable[[int], None] | None = None) -> int:
+        """Rebuild the services index from the listings (source of truth), then swap it in."""
+        return await self.reindex_services(ListingSource().batches(), progress=progress)
 
     async def reindex_services(
         self,

@@ -27,12 +27,17 @@ from admin.curation.audit import AuditLog
 from admin.curation.controllers import AuditController, CurationController
 from admin.curation.export_controllers import CurationExportController
 from admin.curation.exports import CurationExports
+from catalogue.funding import from_upstream as funding_from_upstream
+from catalogue.funding.controllers import FUNDING_CONTROLLERS
+from catalogue.funding.service import FundingService
+from catalogue.listings import from_upstream as listings_from_upstream
 from catalogue.listings.controllers import (
     ListingController,
     PublisherListingController,
     ThematiqueController,
 )
 from catalogue.listings.service import ListingService
+from catalogue.listings.upstream import UpstreamListings
 from catalogue.needs.controllers import ConsultationController
 from catalogue.needs.service import ConsultationService, ContributionService, RegroupementService
 from catalogue.votes.controllers import VotesController
@@ -49,6 +54,8 @@ from plugins.wiring import build_plugin_services, plugin_route_handlers
 from search.controllers import SearchController
 from search.errors import SearchUnavailable
 from search.factory import build_backend
+from search.indexer import ServiceIndexer
+from search.listings_source import ListingSource
 from search.service import SearchService
 from store.accounts.controllers import AuthController, MandateController, MeController
 from store.accounts.middleware import ActorMiddleware
@@ -156,6 +163,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         interests=InterestService(uow, consultations, population=population),
         deployment=DeploymentService(uow, consultations, population=population),
     )
+    # Funding: envelope tree on the ledger, calls, awards; it reserves what the committee selects.
+    services["funding"] = FundingService(
+        uow, ledger, services["billing"], registry, funder_siren=settings.billing_seller_siren
+    )
+    funding_from_upstream.subscribe(dispatcher, services["funding"])
+    services["grant_finder"] = services["funding"]  # subscriptions: the grant co-funding a charge
     services["consultation_dashboard"] = ConsultationDashboard(
         **{name: services[name] for name in ConsultationDashboard.SERVICES}
     )
@@ -163,6 +176,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         **{name: services[name] for name in CurationExports.SERVICES}
     )
     services.update(build_subscription_services(uow, services))
+    # Search follows the catalogue through the outbox (listing events → the services index).
+    ServiceIndexer(services["search"], ListingSource().load).subscribe(dispatcher)
+    # Selected proposals become draft listings; accepted pilots show on them (outbox consumers).
+    services["upstream_listings"] = UpstreamListings(uow)
+    listings_from_upstream.subscribe(dispatcher, services["upstream_listings"])
 
     route_handlers: list[ControllerRouterHandler] = [
         health,
@@ -187,6 +205,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         InvoiceController,
         BillingAdminController,
         ArtifactDownloadController,
+        *FUNDING_CONTROLLERS,
         *plugin_route_handlers(),
         *subscription_route_handlers(),
         *web_route_handlers(),
@@ -295,13 +314,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
 
 async def _prepare_search(search: SearchService, *, rebuild: bool) -> None:
-    """Indexes exist, and the collectivités index is filled from the registry: always for the
+    """Indexes exist, and the collectivités and services indexes are filled from the database: always for the
     embedded engine (it lives in memory), only when empty for Meilisearch. An engine that is down
     must not stop the application: searches will answer 503 until it is back."""
     try:
         await search.ensure_indexes()
         if rebuild or await search.collectivites_count() == 0:
             await search.reindex_collectivites()
+        if rebuild or await search.services_count() == 0:
+            await search.reindex_services_from_database()
     except SearchUnavailable as exc:
         log.warning("search engine unavailable at start-up: %s", exc.detail)
 

@@ -10,4 +10,5 @@ PICCOLO_APPS: tuple[str, ...] = (
     "store.billing.piccolo_app",
     "plugins.piccolo_app",
     "store.subscriptions.piccolo_app",
+    "catalogue.funding.piccolo_app",
 )

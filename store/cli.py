@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "store.billing.commands",
     "plugins.commands",
     "store.subscriptions.commands",
+    "catalogue.funding.commands",
 )
 """Modules exposing ``register(cli: click.Group)``; domains append themselves here."""
 

@@ -58,6 +58,14 @@ class ListingUpdated(ListingEvent, frozen=True, kw_only=True):
     fields: tuple[str, ...] = ()
 
 
+class ListingDraftChanged(ListingEvent, frozen=True, kw_only=True):
+    """A listing that is not live (draft, under review…) was created or edited, or its pilots
+    changed: nothing public changes, but curators' search re-reads it."""
+
+    topic: ClassVar[str] = "catalogue:listing:draft_changed"
+    fields: tuple[str, ...] = ()
+
+
 EVENT_FOR_STATE: dict[str, type[ListingEvent]] = {
     "submitted": ListingSubmitted,
     "changes_requested": ListingChangesRequested,

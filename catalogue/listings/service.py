@@ -16,7 +16,7 @@ import msgspec
 
 from catalogue.listings import validation
 from catalogue.listings.eligibility import Candidate, Verdict, check_eligibility
-from catalogue.listings.events import EVENT_FOR_STATE, ListingUpdated
+from catalogue.listings.events import EVENT_FOR_STATE, ListingDraftChanged, ListingUpdated
 from catalogue.listings.markdown import render_markdown
 from catalogue.listings.repository import ListingRepository
 from catalogue.listings.schemas import (
@@ -208,6 +208,16 @@ class ListingService:
                     actor, "create", str(listing_id), data.slug, publisher_siren, None, State.draft, None
                 )
             )
+            work.emit(
+                ListingDraftChanged(
+                    listing_id=str(listing_id),
+                    slug=data.slug,
+                    publisher_siren=publisher_siren,
+                    from_state=None,
+                    to_state=State.draft.value,
+                    actor_id=actor.account_id,
+                )
+            )
         return await self.get(actor, data.slug)
 
     async def update(self, actor: Actor, slug: str, data: ListingUpdate) -> ListingView:
@@ -256,18 +266,20 @@ class ListingService:
                     listing.state, listing.state, None, fields=list(fields),
                 )
             )  # fmt: skip
-            if listing.state in {State.published, State.suspended}:
-                work.emit(
-                    ListingUpdated(
-                        listing_id=listing.id,
-                        slug=listing.slug,
-                        publisher_siren=listing.publisher.siren,
-                        from_state=listing.state,
-                        to_state=listing.state,
-                        actor_id=actor.account_id,
-                        fields=fields,
-                    )
+            event = (
+                ListingUpdated if listing.state in {State.published, State.suspended} else ListingDraftChanged
+            )
+            work.emit(
+                event(
+                    listing_id=listing.id,
+                    slug=listing.slug,
+                    publisher_siren=listing.publisher.siren,
+                    from_state=listing.state,
+                    to_state=listing.state,
+                    actor_id=actor.account_id,
+                    fields=fields,
                 )
+            )
         return await self.get(actor, slug)
 
     async def transition(self, actor: Actor, slug: str, action: Action, reason: str = "") -> ListingView:

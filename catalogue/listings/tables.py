@@ -90,3 +90,26 @@ class ListingPlan(Table, tablename="listing_plan"):
     tiers = Text(default="[]")
     """JSON list of {up_to_population, amount_cents}, increasing."""
     vat_rate_bp = Integer(default=2000)
+
+
+class ListingProposal(Table, tablename="listing_proposal"):
+    """A consultation proposal selected by the committee that feeds this listing (a new co-built
+    service, or the acceleration of an existing one). A proposal feeds one listing at most."""
+
+    id = BigSerial(primary_key=True)
+    listing = ForeignKey(Listing, on_delete=OnDelete.cascade, index=True)
+    proposal_id = BigInt(unique=True)
+    created_at = Timestamptz()
+
+
+class ListingPilot(Table, tablename="listing_pilot"):
+    """A collectivité whose positioning was accepted as territoire référent: shown on the listing
+    and indexed for search (its département is a facet)."""
+
+    id = BigSerial(primary_key=True)
+    listing = ForeignKey(Listing, on_delete=OnDelete.cascade, index=True)
+    collectivite_siren = Varchar(length=9)
+    name = Varchar(length=200)
+    departement_code = Varchar(length=3, null=True, default=None)
+    role = Varchar(length=32)
+    created_at = Timestamptz()

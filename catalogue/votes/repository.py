@@ -7,6 +7,8 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from piccolo.columns.combination import Combinable
+
 from catalogue.votes.tables import (
     Ballot,
     InterestDeclaration,
@@ -147,11 +149,14 @@ class VotesRepository:
             .order_by(SelectionDecision.proposal_id)
         )
 
-    async def selected_for_listing(self, slug: str) -> list[dict[str, Any]]:
-        """The selected proposals whose decision names this catalogue listing."""
+    async def selected_for_listing(self, slug: str, proposal_ids: list[int]) -> list[dict[str, Any]]:
+        """The selected proposals whose decision names this catalogue listing, or that fed it."""
+        names: Combinable = SelectionDecision.listing_slug == slug
+        if proposal_ids:
+            names = names | SelectionDecision.proposal_id.is_in(proposal_ids)
         return list(
             await SelectionDecision.select()
-            .where((SelectionDecision.listing_slug == slug) & (SelectionDecision.decision == "selected"))
+            .where(names & (SelectionDecision.decision == "selected"))
             .order_by(SelectionDecision.decided_at, SelectionDecision.proposal_id)
         )
 

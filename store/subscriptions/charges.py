@@ -19,6 +19,7 @@ from store.billing.split import CoPayer
 from store.kit.errors import InvalidInput
 from store.subscriptions.ports import GrantFinder, NoGrants
 from store.subscriptions.proration import month_bounds, prorated_cents
+from store.subscriptions.reads import paris_today
 from store.subscriptions.repository import SubscriptionRepository
 
 
@@ -44,8 +45,6 @@ class ChargeProducer:
         grants: GrantFinder | None = None,
         today: Callable[[], dt.date] | None = None,
     ) -> None:
-        from store.subscriptions.service import paris_today
-
         self.repo = repo or SubscriptionRepository()
         self.grants: GrantFinder = grants or NoGrants()
         self.today = today or paris_today

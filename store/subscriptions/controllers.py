@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from store.kit.auth import AUTHENTICATED, Scope, actor_of, requires
 from store.subscriptions.schemas import (
     ChangePlanIn,
+    HistoryEntry,
     PublisherSubscribers,
     ReasonIn,
     SubscriptionRequest,
@@ -67,6 +68,16 @@ class SubscriptionController(Controller):
     ) -> SubscriptionView:
         """Un abonnement : pour sa collectivité, les communes couvertes, l'éditeur, les curateurs."""
         return await subscriptions.get(actor_of(request), subscription_id)
+
+    @get(ONE + "/history", guards=[AUTHENTICATED], operation_id="GetSubscriptionHistory")
+    async def history(
+        self,
+        request: Request[Any, Any, Any],
+        subscription_id: FromPath[str],
+        subscriptions: NamedDependency[SubscriptionService],
+    ) -> list[HistoryEntry]:
+        """L'historique de l'abonnement : chaque décision, son auteur, sa date et son motif."""
+        return list(await subscriptions.history(actor_of(request), subscription_id))
 
     @post(
         ONE + "/sign",

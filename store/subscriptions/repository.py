@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from catalogue.listings.tables import Listing
+from store.kit.tables import AuditEntry
 from store.subscriptions.reference import BILLED_STATES, LIVE_STATES
 from store.subscriptions.tables import (
     Subscription,
@@ -135,6 +136,18 @@ class SubscriptionRepository:
             )
             .order_by(SubscriptionSegment.subscription, SubscriptionSegment.id)
         )
+
+    async def history(self, subscription_id: Any) -> list[dict[str, Any]]:
+        return list(
+            await AuditEntry.select(
+                AuditEntry.at, AuditEntry.action, AuditEntry.actor_label, AuditEntry.from_state,
+                AuditEntry.to_state, AuditEntry.reason,
+            )
+            .where(
+                (AuditEntry.subject_type == "subscription") & (AuditEntry.subject_id == str(subscription_id))
+            )
+            .order_by(AuditEntry.id)
+        )  # fmt: skip
 
     async def command(self, account_id: str, key: str) -> dict[str, Any] | None:
         return (

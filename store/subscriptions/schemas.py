@@ -102,6 +102,16 @@ class SubscriptionView(msgspec.Struct, frozen=True, kw_only=True):
     """What the caller may do now (sign, reject, change_plan, suspend, resume, terminate)."""
 
 
+class HistoryEntry(msgspec.Struct, frozen=True, kw_only=True):
+    at: dt.datetime
+    action: str
+    """request, eligibility, sign, reject, change_plan, suspend, resume, terminate, deployment"""
+    actor_label: str
+    from_state: str | None
+    to_state: str | None
+    reason: str | None
+
+
 class SubscriberRow(msgspec.Struct, frozen=True, kw_only=True):
     subscription_id: str
     listing_slug: str
@@ -116,9 +126,18 @@ class SubscriberRow(msgspec.Struct, frozen=True, kw_only=True):
     activated_on: dt.date | None
 
 
+class ListingRevenue(msgspec.Struct, frozen=True, kw_only=True):
+    listing_slug: str
+    listing_name: str
+    active_count: int
+    recurring_yearly_ht_cents: int
+
+
 class PublisherSubscribers(msgspec.Struct, frozen=True, kw_only=True):
     publisher_siren: str
     subscribers: list[SubscriberRow]
     active_count: int
     recurring_yearly_ht_cents: int
     """Sum of the yearly HT prices of the active subscriptions (suspended ones are not billed)."""
+    by_listing: list[ListingRevenue] = []
+    """The same, per listing, largest first."""

@@ -13,46 +13,30 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 
 from catalogue.listings.repository import ListingRepository
 from catalogue.listings.schemas import ListingView
-from store.kit.auth import Actor, Scope, require_actor
+from store.kit.auth import Actor, require_actor
 from store.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from store.kit.uow import UnitOfWork, UnitOfWorkFactory
 from store.registry.repository import RegistryRepository
 from store.subscriptions import requests
 from store.subscriptions.events import EVENT_FOR_STATE, SubscriptionPlanChanged, SubscriptionRejected
 from store.subscriptions.provisioning import Provisioner
-from store.subscriptions.reference import STATE_LABELS, State
+from store.subscriptions.reads import SubscriptionReads, paris_today, to_label, utcnow
+from store.subscriptions.reference import State
 from store.subscriptions.repository import SubscriptionRepository
 from store.subscriptions.rules import check_procurement, estimated_value_cents
 from store.subscriptions.schemas import (
     ChangePlanIn,
-    PublisherSubscribers,
-    SubscriberRow,
     SubscriptionRequest,
     SubscriptionView,
 )
-from store.subscriptions.views import acts_for, audit, can_read, is_curator, signs_for, to_view
-
-PARIS = ZoneInfo("Europe/Paris")
-
-
-def paris_today() -> dt.date:
-    return dt.datetime.now(PARIS).date()
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _not_found() -> NotFound:
-    return NotFound("Aucun abonnement à cette adresse.", code="subscription_not_found")
+from store.subscriptions.views import acts_for, audit, is_curator, signs_for
 
 
 def _fingerprint(action: str, subscription_id: str, payload: object) -> str:
@@ -60,7 +44,7 @@ def _fingerprint(action: str, subscription_id: str, payload: object) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-class SubscriptionService:
+class SubscriptionService(SubscriptionReads):
     def __init__(
         self,
         uow: UnitOfWorkFactory,
@@ -77,95 +61,6 @@ class SubscriptionService:
         self.listings = listings or ListingRepository()
         self.registry = registry or RegistryRepository()
         self.today = today
-
-    # Reads ----------------------------------------------------------------------------------------
-
-    async def _views(self, rows: list[dict[str, Any]], actor: Actor | None) -> list[SubscriptionView]:
-        coverage = await self.repo.coverage([r["id"] for r in rows])
-        names = await self.registry.names(c["collectivite"] for cs in coverage.values() for c in cs)
-        return [
-            to_view(r, coverage[str(r["id"])], await self.repo.segments(r["id"]), names, actor) for r in rows
-        ]
-
-    async def _visible(self, actor: Actor, subscription_id: str) -> dict[str, Any]:
-        require_actor(actor)
-        row = await self.repo.get(subscription_id)
-        if row is None:
-            raise _not_found()
-        covered = [c["collectivite"] for c in (await self.repo.coverage([row["id"]]))[str(row["id"])]]
-        if not can_read(actor, row, covered):
-            raise _not_found()
-        return row
-
-    async def get(self, actor: Actor, subscription_id: str) -> SubscriptionView:
-        row = await self._visible(actor, subscription_id)
-        return (await self._views([row], actor))[0]
-
-    async def list(self, actor: Actor, *, collectivite: str | None = None) -> list[SubscriptionView]:
-        """A collectivité's subscriptions (held or covering it); every subscription for a curator."""
-        require_actor(actor)
-        if actor.is_curator:
-            rows = await self.repo.find(sirens=[collectivite] if collectivite else None)
-        else:
-            mine = actor.collectivite_sirens()
-            if collectivite is not None and collectivite not in mine:
-                raise Forbidden("Vous n'agissez pas pour cette collectivité.", code="not_collectivite_agent")
-            rows = await self.repo.find(sirens=[collectivite] if collectivite else mine)
-        return await self._views(rows, actor)
-
-    async def subscribers(self, actor: Actor, publisher_siren: str) -> PublisherSubscribers:
-        """A publisher's subscribers and recurring revenue (its members with the revenue scope, curators)."""
-        require_actor(actor)
-        if not (
-            actor.is_curator or (actor.speaks_for_publisher(publisher_siren) and can_read_revenue(actor))
-        ):
-            raise Forbidden("Vous ne représentez pas cet éditeur.", code="not_publisher_member")
-        rows = await self.repo.find(publisher_sirens=[publisher_siren], limit=5000)
-        coverage = await self.repo.coverage([r["id"] for r in rows])
-        subscribers = [
-            SubscriberRow(
-                subscription_id=str(r["id"]),
-                listing_slug=r["listing_slug"],
-                listing_name=r["listing_name"],
-                collectivite_siren=r["collectivite"],
-                collectivite_name=r["collectivite_name"],
-                state=r["state"],
-                state_label=to_label(r["state"]),
-                plan_name=r["plan_name"],
-                yearly_ht_cents=r["yearly_ht_cents"],
-                covered_count=len(coverage[str(r["id"])]),
-                activated_on=r["activated_on"],
-            )
-            for r in rows
-            if r["state"] != State.rejected
-        ]
-        active = [s for s in subscribers if s.state == State.active]
-        return PublisherSubscribers(
-            publisher_siren=publisher_siren,
-            subscribers=subscribers,
-            active_count=len(active),
-            recurring_yearly_ht_cents=sum(s.yearly_ht_cents for s in active),
-        )
-
-    async def reconcile(self) -> Sequence[str]:
-        """Bring deployments in line with subscriptions: deploy for active ones where nothing runs (a
-        process stopped between a signature's commit and its deployment), deprovision for suspended
-        or terminated ones where the service still runs. Returns what it did, one line each."""
-        done: list[str] = []
-        for row in await self.repo.find(limit=1_000_000):
-            plugin_id = row["plugin_id"]
-            if plugin_id is None or row["state"] not in (State.active, State.suspended, State.terminated):
-                continue
-            covered = [c["collectivite"] for c in (await self.repo.coverage([row["id"]]))[str(row["id"])]]
-            for siren in covered:
-                running = await self.provisioner.deployed(plugin_id, siren)
-                if row["state"] == State.active and not running:
-                    problem = await self.provisioner.provision(plugin_id, [siren])
-                    done.append(f"{siren}/{plugin_id} : " + (problem or "déployé"))
-                elif row["state"] != State.active and running:
-                    problem = await self.provisioner.deprovision(plugin_id, [siren])
-                    done.append(f"{siren}/{plugin_id} : " + (problem or "retiré"))
-        return done
 
     # Request --------------------------------------------------------------------------------------
 
@@ -273,12 +168,17 @@ class SubscriptionService:
             work: UnitOfWork, row: dict[str, Any], now: dt.datetime, today: dt.date
         ) -> dict[str, Any]:
             await self.repo.end_coverage(row["id"])
-            code = "rejected_by_curator" if not signs_for(actor, row["collectivite"]) else "declined"
+            holder = row["collectivite"]
+            code = (
+                "declined" if signs_for(actor, holder)
+                else "withdrawn" if acts_for(actor, holder)
+                else "rejected_by_curator"
+            )  # fmt: skip
             return {"rejection_code": code, "rejection_reason": reason.strip()}
 
         view, _ = await self._transition(
             actor, subscription_id, "reject", key=key, sources={State.requested, State.pending_signature},
-            target=State.rejected, who="signer_or_curator", reason=reason, reason_required=True, apply=apply,
+            target=State.rejected, who="agent_or_curator", reason=reason, reason_required=True, apply=apply,
         )  # fmt: skip
         return view
 
@@ -402,10 +302,12 @@ class SubscriptionService:
         """Apply one move; returns the view and False when an idempotency key replayed it."""
         row = await self._visible(actor, subscription_id)
         signer, curator = signs_for(actor, row["collectivite"]), is_curator(actor)
-        if not (signer or (who == "signer_or_curator" and curator)):
+        agent = who == "agent_or_curator" and acts_for(actor, row["collectivite"])
+        if not (signer or agent or (who != "signer" and curator)):
             raise self._forbidden(who)
+        role = "collectivite" if signer or agent else "curator"
         reason = reason.strip()
-        if (reason_required or (curator_reason and not signer)) and not reason:
+        if (reason_required or (curator_reason and role == "curator")) and not reason:
             raise InvalidInput(
                 "Un motif est obligatoire pour cette décision : il sera communiqué à la collectivité.",
                 code="reason_required",
@@ -420,7 +322,6 @@ class SubscriptionService:
             columns = await apply(work, row, now, today)
             if not await self.repo.move(row["id"], sources=sources, target=target, now=now, **columns):
                 raise self._concurrent()
-            role = "collectivite" if signer else "curator"
             work.audit(
                 audit(
                     actor, action, row["id"], row["state"], target, reason=reason or None, data={"role": role}
@@ -527,6 +428,11 @@ class SubscriptionService:
                 "signature) peut faire cela.",
                 code="signature_required",
             )
+        if who == "agent_or_curator":
+            return Forbidden(
+                "Seuls les agents de la collectivité ou un curateur de l'ANCT peuvent refuser cette demande.",
+                code="transition_forbidden",
+            )
         return Forbidden(
             "Seuls un signataire habilité de la collectivité ou un curateur de l'ANCT peuvent faire cela.",
             code="transition_forbidden",
@@ -541,11 +447,3 @@ class SubscriptionService:
     @staticmethod
     def _concurrent() -> Conflict:
         return Conflict("L'abonnement a changé entre-temps : rechargez-le.", code="concurrent_change")
-
-
-def to_label(state: str) -> str:
-    return STATE_LABELS.get(state, state)
-
-
-def can_read_revenue(actor: Actor) -> bool:
-    return actor.has(Scope.BillingRevenueRead)

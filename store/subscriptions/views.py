@@ -42,8 +42,8 @@ def actions_for(actor: Actor, row: dict[str, Any]) -> list[str]:
     actions: list[str] = []
     if state == State.pending_signature and signer:
         actions.append("sign")
-    if state in (State.requested, State.pending_signature) and (signer or curator):
-        actions.append("reject")
+    if state in (State.requested, State.pending_signature) and (acts_for(actor, holder) or curator):
+        actions.append("reject")  # the holder's agents withdraw, its signatories decline
     if state == State.active and signer:
         actions.append("change_plan")
     if state == State.active and (signer or curator):

@@ -14,6 +14,9 @@ from store.web.pages.consultations_interest import ConsultationInterestPages
 from store.web.pages.consultations_regroupement import ConsultationRegroupementPages
 from store.web.pages.consultations_selection import ConsultationSelectionPages
 from store.web.pages.curation import CurationPages
+from store.web.pages.funding import FundingPages
+from store.web.pages.funding_curation import FundingCurationPages
+from store.web.pages.funding_setup import FundingSetupPages
 from store.web.pages.home import HomePages
 from store.web.pages.invoices import InvoicePages
 from store.web.pages.listings import ListingPages
@@ -22,6 +25,7 @@ from store.web.pages.plugins_curation import PluginCurationPages
 from store.web.pages.publisher import PublisherPages
 from store.web.pages.revenue import RevenuePages
 from store.web.pages.search import SearchPages
+from store.web.pages.service_search import ServiceSearchPages
 from store.web.pages.subscriptions import SubscriptionPages
 
 
@@ -46,4 +50,8 @@ def web_route_handlers() -> list[ControllerRouterHandler]:
         BillingAdminPages,
         BillingInvoiceAdminPages,
         SubscriptionPages,
+        ServiceSearchPages,
+        FundingPages,
+        FundingCurationPages,
+        FundingSetupPages,
     ]

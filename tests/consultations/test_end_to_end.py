@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from typing import Any
 
 import msgspec
+import pytest
+from litestar import Litestar
 
 from catalogue.funding.from_upstream import SelectionFundingRequested
-from catalogue.funding.from_upstream import subscribe as subscribe_funding
-from catalogue.listings.from_upstream import subscribe as subscribe_listings
+from catalogue.funding.schemas import AmountIn, EnvelopeIn
 from catalogue.needs.phases import PHASE_ORDER
 from catalogue.votes.events import FundingReservationRequested
+from store.app import all_tables, create_app
+from store.kit.settings import Settings
 from store.kit.tables import OutboxEvent
+from tests.billing.support import purge_billing
+from tests.support import db as test_db
 from tests.support.consultations import BOURG, CA_BOURG, RENNES, THEME, VIRIAT, clock_of
 from tests.support.people import csrf_headers, make_account, make_agent, sign_in, sign_out
 
@@ -44,14 +50,29 @@ class FakeListings:
         self.pilots[slug] = {p for p in self.pilots.get(slug, set()) if p[0] != siren}
 
 
-class FakeFunding:
-    def __init__(self) -> None:
-        self.reservations: dict[str, tuple[str, int]] = {}
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[Litestar]:
+    """The selection reserves its funding in the real ledger: empty it (append-only) after the test."""
+    application = create_app(settings)
+    yield application
+    db = application.state.db
+    await db.start()
+    await purge_billing(db)
+    await test_db.empty_tables(db, all_tables())
+    await db.stop()
 
-    async def reserve(
-        self, *, envelope_code: str, amount_cents: int, idempotency_key: str, **kw: Any
-    ) -> None:
-        self.reservations.setdefault(idempotency_key, (envelope_code, amount_cents))
+
+async def fund_axis_1(state: Any) -> None:
+    """The plan's first axis, which the consultation's selections reserve their funding on."""
+    funding = state.funding
+    await funding.create_envelope(
+        None, EnvelopeIn(code="relance", label="Plan", kind="plan", programme="P363")
+    )
+    await funding.create_envelope(
+        None, EnvelopeIn(code="relance-axe-1", label="Axe 1", kind="axe", parent_code="relance")
+    )
+    await funding.fund(None, "relance", AmountIn(amount_cents=88 * 10**8), key="e2e-fund")
+    await funding.allocate(None, "relance-axe-1", AmountIn(amount_cents=30 * 10**8), key="e2e-axe-1")
 
 
 async def as_(client, state, persona) -> dict[str, str]:
@@ -61,9 +82,8 @@ async def as_(client, state, persona) -> dict[str, str]:
 
 
 async def test_from_a_contribution_to_a_selected_service_with_pilots_and_funding(client, state) -> None:
-    listings, funding = FakeListings(), FakeFunding()
-    subscribe_listings(state.dispatcher, listings)
-    subscribe_funding(state.dispatcher, funding)
+    listings = state.upstream_listings  # the app wires both consumers
+    await fund_axis_1(state)
     clock = clock_of(state)
     curator = await make_account(state, "curatrice@anct.gouv.fr", curator=True)
     ca_agent = await make_agent(state, "dgs@ca-bourg.fr", CA_BOURG)
@@ -224,9 +244,13 @@ async def test_from_a_contribution_to_a_selected_service_with_pilots_and_funding
     await state.dispatcher.drain()
     slug = await listings.slug_for_proposal(proposal_id)
     assert slug == f"orientation-des-usagers-{proposal_id}"
-    assert listings.listings[slug]["state"] == "draft"
-    assert funding.reservations == {f"selection:{decision['id']}": ("relance-axe-1", 45_000_000)}
-    assert listings.pilots[slug] == {(RENNES, "35")}
+    assert (await state.listings.repo.get(slug)).state == "draft"
+    reserved = await state.funding.reservations(None)
+    assert [(r.envelope_code, r.amount_cents, r.state) for r in reserved] == [
+        ("relance-axe-1", 45_000_000, "pending")
+    ]
+    assert {r.code: r for r in await state.funding.tree()}["relance-axe-1"].figures.reserved == 45_000_000
+    assert {(p.siren, p.departement_code) for p in await listings.pilots(slug)} == {(RENNES, "35")}
     topics = [r["topic"] for r in await OutboxEvent.select(OutboxEvent.topic).order_by(OutboxEvent.id)]
     for topic in (
         "catalogue:contribution:published",

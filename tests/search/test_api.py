@@ -9,8 +9,9 @@ import httpx
 import msgspec
 import pytest
 
+from catalogue.listings.events import ListingPublished, ListingRetired
 from search.documents import ServiceDocument
-from search.indexer import ListingPublished, ListingRetired, ServiceIndexer
+from search.indexer import ServiceIndexer
 from search.indexes import SERVICES
 from search.query import SearchQuery
 from search.service import public_services_filter
@@ -74,6 +75,10 @@ async def test_reindex_swaps_in_a_fresh_index(state: Any) -> None:
     assert count >= 3
 
 
+def _event(kind: Any, to_state: str) -> Any:
+    return kind(listing_id="L1", slug="parapheur", publisher_siren="", from_state=None, to_state=to_state)
+
+
 async def test_the_indexer_follows_listing_events(state: Any) -> None:
     listings = {
         "L1": ServiceDocument(
@@ -84,9 +89,9 @@ async def test_the_indexer_follows_listing_events(state: Any) -> None:
     async def load(listing_id: str) -> ServiceDocument | None:
         return listings.get(listing_id)
 
-    ServiceIndexer(state.search, load).subscribe(state.dispatcher)
+    ServiceIndexer(state.search, load).subscribe(state.dispatcher, consumer="test-indexer")
     async with state.uow() as work:
-        work.emit(ListingPublished(listing_id="L1", slug="parapheur"))
+        work.emit(_event(ListingPublished, "published"))
     await state.dispatcher.drain()
 
     async def public(q: str) -> list[str]:
@@ -98,14 +103,14 @@ async def test_the_indexer_follows_listing_events(state: Any) -> None:
     assert await public("parapheru") == ["L1"]
     listings["L1"] = msgspec.structs.replace(listings["L1"], status="retired")
     async with state.uow() as work:
-        work.emit(ListingRetired(listing_id="L1", slug="parapheur"))
+        work.emit(_event(ListingRetired, "retired"))
     await state.dispatcher.drain()
     assert await public("parapheur") == []
     curator = await state.search.backend.search(SERVICES, SearchQuery(q="parapheur"))
     assert [h["status"] for h in curator.hits] == ["retired"]
     del listings["L1"]
     async with state.uow() as work:
-        work.emit(ListingRetired(listing_id="L1", slug="parapheur"))
+        work.emit(_event(ListingRetired, "retired"))
     await state.dispatcher.drain()
     assert (await state.search.backend.search(SERVICES, SearchQuery(q="parapheur"))).total_hits == 0
 

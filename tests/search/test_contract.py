@@ -114,9 +114,9 @@ async def test_filters_are_case_insensitive_but_accent_sensitive(backend: Any) -
 
 async def test_filter_operators(backend: Any) -> None:
     total = (await find(backend, "")).total_hits
-    cheap = await find(backend, "", filter=Range("monthly_price_cents", lt=5_000), hits_per_page=100)
+    cheap = await find(backend, "", filter=Range("yearly_price_cents", lt=60_000), hits_per_page=100)
     assert cheap.total_hits > 0
-    assert all(h["monthly_price_cents"] < 5_000 for h in cheap.hits)
+    assert all(h["yearly_price_cents"] < 60_000 for h in cheap.hits)
     free = await find(backend, "", filter=Eq("pricing", "gratuit"))
     not_free = await find(backend, "", filter=Not(Eq("pricing", "gratuit")))
     assert free.total_hits + not_free.total_hits == total
@@ -135,7 +135,7 @@ async def test_injection_in_a_value_stays_a_value(backend: Any) -> None:
 
 
 async def test_facets_count_every_match_in_alphabetical_order(backend: Any) -> None:
-    result = await find(backend, "gestion", facets=("thematiques", "monthly_price_cents"), hits_per_page=1)
+    result = await find(backend, "gestion", facets=("thematiques", "yearly_price_cents"), hits_per_page=1)
     themes = result.facet_distribution["thematiques"]
     assert sum(themes.values()) >= result.total_hits
     keys = list(themes)
@@ -144,17 +144,17 @@ async def test_facets_count_every_match_in_alphabetical_order(backend: Any) -> N
         if {"Éducation", "Environnement"} <= set(keys)
         else True
     )
-    stats = result.facet_stats["monthly_price_cents"]
+    stats = result.facet_stats["yearly_price_cents"]
     assert stats["min"] <= stats["max"]
 
 
 async def test_sort_and_pages(backend: Any) -> None:
-    first = await find(backend, "", sort=("monthly_price_cents:desc",), hits_per_page=5, page=1)
-    prices = [h["monthly_price_cents"] for h in first.hits]
+    first = await find(backend, "", sort=("yearly_price_cents:desc",), hits_per_page=5, page=1)
+    prices = [h["yearly_price_cents"] for h in first.hits]
     assert prices == sorted(prices, reverse=True)
     assert first.total_pages == -(-first.total_hits // 5)
-    second = await find(backend, "", sort=("monthly_price_cents:desc",), hits_per_page=5, page=2)
-    assert second.hits[0]["monthly_price_cents"] <= prices[-1]
+    second = await find(backend, "", sort=("yearly_price_cents:desc",), hits_per_page=5, page=2)
+    assert second.hits[0]["yearly_price_cents"] <= prices[-1]
     beyond = await find(backend, "", hits_per_page=5, page=10_000)
     assert beyond.hits == []
     assert beyond.page == 10_000

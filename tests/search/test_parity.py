@@ -76,7 +76,7 @@ SERVICE_JUDGMENTS: list[tuple[str, Filter | None, str | None]] = [
     ("gestion", Eq("thematiques", "Finances"), None),
     ("portail", In("target_kinds", ("epci",)), None),
     ("", Eq("pricing", "gratuit"), None),
-    ("suivi", Range("monthly_price_cents", lte=10_000), None),
+    ("suivi", Range("yearly_price_cents", lte=120_000), None),
     ("plateforme", Eq("maturity", "pilote"), None),
     ("registre", Eq("cofunding_available", True), None),
 ]

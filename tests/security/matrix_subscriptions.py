@@ -113,10 +113,13 @@ ROWS: dict[str, Rows] = {
     "GET " + ONE: only("agent", "publisher", "curator", others=DENY, setup=subscription("pending_signature")),
     # Nobody in the cast can sign for A: the agent and the curator see the subscription (403), the
     # others do not (404), the publisher lacks the scope (403).
+    "GET " + ONE + "/history": only(
+        "agent", "publisher", "curator", others=DENY, setup=subscription("active")
+    ),
     "POST " + ONE + "/sign": only(setup=subscription("pending_signature"), **MOVE),
     "POST " + ONE + "/change-plan": only(setup=subscription("active"), json={"plan_index": 0}, **MOVE),
     "POST " + ONE + "/reject": only(
-        "curator", setup=subscription("pending_signature"), json={"reason": "Doublon"}, **MOVE
+        "agent", "curator", setup=subscription("pending_signature"), json={"reason": "Doublon"}, **MOVE
     ),
     "POST " + ONE + "/suspend": only(
         "curator", setup=subscription("active"), json={"reason": "Contrôle"}, **MOVE

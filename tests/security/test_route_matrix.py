@@ -82,7 +82,9 @@ from tests.security.matrix_catalogue import ROWS as CATALOGUE_ROWS
 from tests.security.matrix_consultation_pages import ROWS as CONSULTATION_PAGE_ROWS
 from tests.security.matrix_consultations import ROWS as CONSULTATION_ROWS
 from tests.security.matrix_dashboards import ROWS as DASHBOARD_ROWS
+from tests.security.matrix_funding import ROWS as FUNDING_ROWS
 from tests.security.matrix_plugins import ROWS as PLUGIN_ROWS
+from tests.security.matrix_search import ROWS as SEARCH_ROWS
 from tests.security.matrix_subscriptions import ROWS as SUBSCRIPTION_ROWS
 from tests.support import db as test_db
 from tests.support.people import PASSWORD, make_account
@@ -176,6 +178,8 @@ MATRIX: dict[str, Rows] = merged(
     DASHBOARD_ROWS,
     BILLING_PAGE_ROWS,
     SUBSCRIPTION_ROWS,
+    SEARCH_ROWS,
+    FUNDING_ROWS,
 )
 
 

@@ -72,3 +72,7 @@ async def test_subscribe_over_http(client: Any, state: Any) -> None:
     revenue = response.json()
     assert revenue["active_count"] == 1
     assert revenue["recurring_yearly_ht_cents"] == 120_000
+    assert revenue["by_listing"] == [
+        {"listing_slug": slug, "listing_name": "Conseil municipal en ligne", "active_count": 1,
+         "recurring_yearly_ht_cents": 120_000}
+    ]  # fmt: skip

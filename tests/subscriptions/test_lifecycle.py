@@ -34,7 +34,7 @@ async def test_request_sign_deploys_the_service_for_the_collectivite(state: Any,
     requested = await state.subscriptions.request(agent, request(slug), key=key())
     assert requested.state == "pending_signature"
     assert requested.yearly_ht_cents == 120_000
-    assert requested.actions == []  # an agent without signing power can only wait
+    assert requested.actions == ["reject"]  # without signing power, an agent can only withdraw it
 
     with pytest.raises(Forbidden) as refused:
         await state.subscriptions.sign(agent, requested.id, key=key())
@@ -60,6 +60,10 @@ async def test_request_sign_deploys_the_service_for_the_collectivite(state: Any,
         "store:subscription:eligibility",
         "store:subscription:sign",
     ]
+    history = await state.subscriptions.history(signer, requested.id)
+    assert [(h.action, h.to_state) for h in history] == [
+        ("request", "requested"), ("eligibility", "pending_signature"), ("sign", "active"),
+    ]  # fmt: skip
     topics = {r["topic"] for r in await OutboxEvent.select(OutboxEvent.topic)}
     assert {"store:subscription:requested", "store:subscription:activated"} <= topics
 
@@ -164,16 +168,14 @@ async def test_two_parallel_requests_make_one_subscription(state: Any) -> None:
     slug = await publish_listing(cast)
     agent, signer = await cast.actor("agent"), await cast.actor("signer")
     results = await asyncio.gather(
-        state.subscriptions.request(agent, request(slug), key=key()),
-        state.subscriptions.request(signer, request(slug), key=key()),
+        *(state.subscriptions.request(who, request(slug), key=key()) for who in (agent, signer) * 3),
         return_exceptions=True,
     )
     made = [r for r in results if not isinstance(r, BaseException)]
     refused = [r for r in results if isinstance(r, BaseException)]
     assert len(made) == 1, results
-    assert len(refused) == 1
-    assert isinstance(refused[0], Conflict)
-    assert refused[0].code == "already_subscribed"
+    assert len(refused) == 5
+    assert all(isinstance(r, Conflict) and r.code == "already_subscribed" for r in refused), refused
     assert await Subscription.count().where(Subscription.collectivite == BOURG) == 1
 
 
@@ -208,3 +210,16 @@ async def test_reconcile_deploys_what_a_crash_left_undeployed(state: Any) -> Non
     assert await state.subscriptions.reconcile() == [f"{BOURG}/{PLUGIN} : déployé"]
     assert (await state.plugin_deployments.view(BOURG, PLUGIN)).state == "active"
     assert await state.subscriptions.reconcile() == []
+
+
+async def test_an_agent_withdraws_a_request_the_signatory_declines_another(state: Any) -> None:
+    cast = await make_cast(state)
+    slug = await publish_listing(cast)
+    agent, signer = await cast.actor("agent"), await cast.actor("signer")
+    first = await state.subscriptions.request(agent, request(slug), key=key())
+    withdrawn = await state.subscriptions.reject(agent, first.id, "Erreur d'offre", key=key())
+    assert withdrawn.rejection_code == "withdrawn"
+    second = await state.subscriptions.request(agent, request(slug), key=key())
+    declined = await state.subscriptions.reject(signer, second.id, "Pas de crédits cette année", key=key())
+    assert declined.rejection_code == "declined"
+    assert declined.rejection_reason == "Pas de crédits cette année"

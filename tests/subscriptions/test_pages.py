@@ -68,6 +68,7 @@ async def test_subscribe_sign_and_open_the_service(client: Any, state: Any) -> N
     assert signed.status_code == 303
     detail = await client.get(detail_url, headers=HTML)
     assert f'href="/services/{BOURG}/{PLUGIN}/"' in detail.text
+    assert "Signature (Actif), par" in detail.text
     mine = await client.get("/abonnements", headers=HTML)
     assert "Actif" in mine.text
 
@@ -88,3 +89,31 @@ async def test_a_groupement_sees_its_members_and_another_agent_is_refused(client
     await as_(client, cast.other_signer)
     other = await client.get(f"/catalogue/{slug}/abonnement?collectivite={BOURG}", headers=HTML)
     assert other.status_code == 403
+
+
+async def test_a_groupement_subscribes_members_with_custom_shares_through_the_form(
+    client: Any, state: Any
+) -> None:
+    from store.registry.repository import RegistryRepository
+
+    cast = await make_cast(state)
+    slug = await publish_listing(cast)
+    headers = await as_(client, cast.agglo_signer)
+    members = (await RegistryRepository().member_sirens(AGGLO))[:2]
+    form = await client.get(f"/catalogue/{slug}/abonnement?collectivite={AGGLO}", headers=HTML)
+    body: dict[str, Any] = {
+        "collectivite_siren": AGGLO, "idempotency_key": hidden(form.text, "idempotency_key"),
+        "plan_index": "1",
+        "procurement_route": "mapa", "duration_months": "24", "on_behalf": "1", "cost_sharing": "custom",
+        "members": members, f"share_{members[0]}": "60", f"share_{members[1]}": "30",
+    }  # fmt: skip
+    wrong = await client.post(f"/catalogue/{slug}/abonnement", data=body, headers=headers)
+    assert wrong.status_code == 422
+    assert "90,00 %" in wrong.text
+    assert wrong.text.count("checked") >= 2  # the members stay ticked
+    body[f"share_{members[1]}"] = "40"
+    made = await client.post(f"/catalogue/{slug}/abonnement", data=body, headers=headers)
+    assert made.status_code == 303, made.text
+    detail = await client.get(made.headers["location"], headers=HTML)
+    assert "part 60,00 %" in detail.text
+    assert "part 40,00 %" in detail.text

@@ -57,3 +57,17 @@ def test_examples_rounding_is_explicit() -> None:
     assert calendar.monthrange(2028, 2)[1] == 29
     assert prorated_cents(120_000, "2028-02", dt.date(2028, 2, 1), None) == (10_000, 29)
     assert prorated_cents(120_000, "2026-03", dt.date(2026, 4, 1), None) == (0, 0)
+
+
+def test_cost_sharing_rules_become_co_payer_weights() -> None:
+    from store.billing.split import CoPayer
+    from store.subscriptions.charges import co_payers
+
+    coverage = [
+        {"collectivite": "210100012", "population": 1200, "share_bp": 2500},
+        {"collectivite": "210100020", "population": 800, "share_bp": 7500},
+    ]
+    assert co_payers(None, coverage) == ()
+    assert co_payers("equal", coverage) == (CoPayer("210100012", 1), CoPayer("210100020", 1))
+    assert co_payers("population", coverage) == (CoPayer("210100012", 1200), CoPayer("210100020", 800))
+    assert co_payers("custom", coverage) == (CoPayer("210100012", 2500), CoPayer("210100020", 7500))

@@ -53,11 +53,11 @@ class DeploymentService(VotesBase):
         rows = await self.repo.milestones(ids)
         return {i: rolled_up(m for m in rows if m["proposal_id"] == i) for i in ids}
 
-    async def for_listing(self, slug: str) -> list[FundedProjectView]:
-        """The funded projects of published consultations that name this listing, with their
-        deployment progress (what the listing's public page shows)."""
+    async def for_listing(self, slug: str, proposal_ids: Iterable[int] = ()) -> list[FundedProjectView]:
+        """The funded projects of published consultations that name this listing (or that fed it:
+        ``proposal_ids``), with their deployment progress (what the listing's public page shows)."""
         projects = []
-        for decision in await self.repo.selected_for_listing(slug):
+        for decision in await self.repo.selected_for_listing(slug, list(proposal_ids)):
             facts = await self.directory.facts(decision["consultation_id"])
             if facts is None or not facts.published:
                 continue

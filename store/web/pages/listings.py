@@ -10,6 +10,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from catalogue.listings.service import ListingService
+from catalogue.listings.upstream import UpstreamListings
 from catalogue.votes.service import DeploymentService
 from store.kit.auth import PUBLIC, actor_of
 from store.web.pages.catalogue_view import labels, plan_display, population_limits
@@ -25,6 +26,7 @@ class ListingPages(Controller):
         request: Request[Any, Any, Any],
         slug: FromPath[str],
         listings: NamedDependency[ListingService],
+        upstream_listings: NamedDependency[UpstreamListings],
         deployment: NamedDependency[DeploymentService],
     ) -> Template:
         actor = actor_of(request)
@@ -39,6 +41,9 @@ class ListingPages(Controller):
             ),
             eligibility=await listings.eligibility(actor, listing),
             allowed=listings.allowed(actor, listing),
-            funded_projects=await deployment.for_listing(listing.slug),
+            pilots=await upstream_listings.pilots(listing.slug),
+            funded_projects=await deployment.for_listing(
+                listing.slug, await upstream_listings.proposals(listing.slug)
+            ),
             **labels(),
         )

@@ -39,6 +39,17 @@ ACTION_LABELS = {
     "resume": "Rétablir",
     "terminate": "Résilier",
 }
+HISTORY_LABELS = {
+    "request": "Demande",
+    "eligibility": "Vérification de l'éligibilité",
+    "sign": "Signature",
+    "reject": "Refus",
+    "change_plan": "Changement d'offre",
+    "suspend": "Suspension",
+    "resume": "Rétablissement",
+    "terminate": "Résiliation",
+    "deployment": "Déploiement",
+}
 VOCABULARY: dict[str, Any] = {
     "state_labels": STATE_LABELS,
     "state_badges": STATE_BADGES,
@@ -164,9 +175,11 @@ class SubscriptionPages(Controller):
         if "change_plan" in view.actions:
             plans = (await listings.get(actor, view.listing_slug)).plans
         keys = {action: new_key() for action in ACTION_LABELS}
+        history = await subscriptions.history(actor, subscription_id)
         return page(
-            request, "pages/subscriptions/detail.html", sub=view, plans=plans, keys=keys, **VOCABULARY
-        )
+            request, "pages/subscriptions/detail.html", sub=view, plans=plans, keys=keys, history=history,
+            history_labels=HISTORY_LABELS, **VOCABULARY,
+        )  # fmt: skip
 
     @post("/abonnements/{subscription_id:str}/{action:str}", guards=[AUTHENTICATED])
     async def act(

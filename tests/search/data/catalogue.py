@@ -551,7 +551,7 @@ def _document(i: int, title: str, summary: str, description: str, keywords: list
         "thematiques": themes,
         "target_kinds": kinds,
         "pricing": pricing,
-        "monthly_price_cents": price * 100 if price is not None else None,
+        "yearly_price_cents": price * 1200 if price is not None else None,
         "maturity": maturity,
         "deployment_modes": modes,
         "publisher_siren": siren,
