@@ -96,8 +96,12 @@ def render_departement_map(
     unit_one: str | None = None,
     map_id: str | None = None,
     shapes_of: str | None = None,
+    legend_formatter: Callable[[int], str] | None = None,
 ) -> Markup:
     """The figure (map, legend, credit, table). ``formatter`` writes a value (default: thousands).
+
+    ``legend_formatter`` writes the class bounds when they read better shorter than the values
+    (``compact_eur`` for amounts shown exactly with ``format_eur``).
 
     ``shapes_of`` is the ``map_id`` of a map drawn earlier on the same page: this one then reuses its
     outlines (``<use>``) instead of repeating 100 kB of them (``DepartementMaps`` does it for you).
@@ -167,7 +171,9 @@ def render_departement_map(
     parts.append("</svg>")
     legend = [f'<ul class="ts-map__legend" aria-label="Légende : {escape(unit or title)}">']
     for cls in classes:
-        label = _legend_label(cls, classes, fmt, continuous=formatter is not None)
+        label = _legend_label(
+            cls, classes, legend_formatter or fmt, continuous=(legend_formatter or formatter) is not None
+        )
         label = f"{label} {unit_for(cls.upper, unit, unit_one)}".strip()
         legend.append(
             f'<li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" '
