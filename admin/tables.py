@@ -35,9 +35,12 @@ class Table(msgspec.Struct, frozen=True):
     def csv(self) -> bytes:
         return csv_bytes([c.key for c in self.columns], self.rows)
 
-    def total(self, key: str) -> int:
+    def column(self, key: str) -> list[Cell]:
         index = [c.key for c in self.columns].index(key)
-        return sum(int(row[index]) for row in self.rows)
+        return [row[index] for row in self.rows]
+
+    def total(self, key: str) -> int:
+        return sum(int(v) for v in self.column(key))
 
 
 def table(name: str, caption: str, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> Table:

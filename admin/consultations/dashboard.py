@@ -73,11 +73,8 @@ class Dashboard(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def positionings_by_departement(self) -> dict[str, int]:
         found = self.tables["positionnements-par-departement"]
-        return {str(row[0]): int(row[-2]) for row in found.rows if row[0] != "—"}
-
-    @property
-    def population_by_departement(self) -> dict[str, int]:
-        return {b.key: b.population for b in self.results.by_departement if b.key != "—"}
+        pairs = zip(found.column("departement"), found.column("positionnements"), strict=True)
+        return {str(code): int(n) for code, n in pairs if code != "—"}
 
 
 class ConsultationDashboard:

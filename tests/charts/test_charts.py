@@ -9,14 +9,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from store.kit.money import format_eur
 from store.registry.dataset import read_dataset
 from store.web.charts import (
     Bar,
+    DepartementMaps,
+    Series,
+    StackedBar,
     compact_eur,
     departement_map,
     map_classes,
     render_bar_chart,
     render_departement_map,
+    render_stacked_bars,
 )
 from store.web.charts.map import PALETTE, class_of
 
@@ -198,3 +203,77 @@ def test_a_chart_can_point_to_the_table_holding_its_figures() -> None:
         render_bar_chart([("a", 1)], title="t", unit="u", table_id="table-x")
     )
     assert svg.attrib["aria-describedby"] == "table-x"
+
+
+def test_later_maps_of_a_page_reuse_the_outlines_of_the_first() -> None:
+    maps = DepartementMaps()
+    first = maps.render({"01": 3}, title="Soutiens", unit="soutiens")
+    second = maps.render({"01": 5, "02": 1}, title="Positionnements", unit="positionnements")
+    assert len(second) < len(first) / 3
+    drawn = map_svg(first)
+    reused = map_svg(second)
+    ids = {p.attrib["id"] for p in drawn.iter(f"{SVG}path")}
+    hrefs = {u.attrib["href"].lstrip("#") for u in reused.iter(f"{SVG}use")}
+    assert not list(reused.iter(f"{SVG}path"))
+    assert hrefs == ids
+    assert len(ids) == 96
+    assert by_code(second)["01"].attrib["data-class"] == "5"
+
+
+def test_a_money_map_can_show_exact_amounts_and_a_short_legend() -> None:
+    html = render_departement_map(
+        {"01": 240_000_000},
+        title="Attribué",
+        unit="",
+        formatter=format_eur,
+        legend_formatter=compact_eur,
+    )
+    assert by_code(html)["01"].findtext(f"{SVG}title") == "Ain (01) : 2\u202f400\u202f000,00\u00a0€"
+    legend = figure(html).find(".//ul[@class='ts-map__legend']")
+    assert legend is not None
+    labels = ["".join(li.itertext()).strip() for li in legend]
+    assert labels[:2] == ["aucun", "jusqu'à 480\u00a0k€"]
+    assert labels[-1] == "1,9\u00a0M€ à 2,4\u00a0M€"
+
+
+SPLIT = [
+    Series("consumed", "Consommé", "#000091"),
+    Series("committed", "Engagé", "#6a6af4"),
+    Series("available", "Disponible", "#e5e5e5"),
+]
+
+
+def test_stacked_bars_split_each_bar_and_title_every_segment() -> None:
+    markup = render_stacked_bars(
+        [
+            StackedBar("Axe 1", {"consumed": 10, "committed": 30, "available": 60}),
+            StackedBar("Axe 2", {"committed": 50}),
+        ],
+        title="Enveloppes",
+        series=SPLIT,
+        table_id="table-enveloppes",
+    )
+    root = ET.fromstring(markup)  # noqa: S314 - our own output
+    svg = root.find(f"{SVG}svg")
+    assert svg is not None
+    assert svg.attrib["aria-describedby"] == "table-enveloppes"
+    first, second = svg.findall(f"{SVG}g")
+    assert first.findtext(f"{SVG}title") == "Axe 1 : 100 (Consommé : 10 ; Engagé : 30 ; Disponible : 60)"
+    segments = first.findall(f"{SVG}rect")
+    assert [s.findtext(f"{SVG}title") for s in segments] == [
+        "Axe 1 — Consommé : 10",
+        "Axe 1 — Engagé : 30",
+        "Axe 1 — Disponible : 60",
+    ]
+    widths = [int(s.attrib["width"]) for s in segments]
+    assert sum(widths) == 270  # the longest bar spans the whole drawing width
+    assert [int(s.attrib["x"]) for s in segments] == [260, 260 + widths[0], 260 + widths[0] + widths[1]]
+    assert [int(s.attrib["width"]) for s in second.findall(f"{SVG}rect")] == [135]
+    assert ["".join(li.itertext()).strip() for li in root.iter("li")] == ["Consommé", "Engagé", "Disponible"]
+
+
+def test_stacked_bars_refuse_negative_or_unknown_values() -> None:
+    with pytest.raises(ValueError, match="non-negative"):
+        render_stacked_bars([StackedBar("a", {"consumed": -1})], title="t", series=SPLIT)
+    with pytest.raises(ValueError, match="unknown series"):
+        render_stacked_bars([StackedBar("a", {"reserved": 1})], title="t", series=SPLIT)

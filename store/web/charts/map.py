@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from itertools import count
+from typing import Any
 
 import msgspec
 from markupsafe import Markup, escape
@@ -93,8 +94,17 @@ def render_departement_map(
     caption: str | None = None,
     table_id: str | None = None,
     unit_one: str | None = None,
+    map_id: str | None = None,
+    shapes_of: str | None = None,
+    legend_formatter: Callable[[int], str] | None = None,
 ) -> Markup:
     """The figure (map, legend, credit, table). ``formatter`` writes a value (default: thousands).
+
+    ``legend_formatter`` writes the class bounds when they read better shorter than the values
+    (``compact_eur`` for amounts shown exactly with ``format_eur``).
+
+    ``shapes_of`` is the ``map_id`` of a map drawn earlier on the same page: this one then reuses its
+    outlines (``<use>``) instead of repeating 100 kB of them (``DepartementMaps`` does it for you).
 
     ``table_id`` names a table of the page that already holds these figures: the map then points to
     it (``aria-describedby``) instead of repeating them in a table of its own. ``unit`` is plural
@@ -106,7 +116,7 @@ def render_departement_map(
         raise ValueError(f"negative values for {negative}")
     base = departement_map()
     classes = map_classes(values.values())
-    uid = f"ts-map-{next(_ids)}"
+    uid = map_id or f"ts-map-{next(_ids)}"
 
     def said(value: int | None) -> str:
         return "aucune donnée" if value is None else f"{fmt(value)} {unit_for(value, unit, unit_one)}".strip()
@@ -136,7 +146,12 @@ def render_departement_map(
         if d.path is None:
             overseas.append(d)
             continue
-        parts.append(shape(d, f'<path d="{d.path}"/>'))
+        outline = (
+            f'<use href="#{escape(shapes_of)}-p{d.code}"/>'
+            if shapes_of
+            else f'<path id="{uid}-p{d.code}" d="{d.path}"/>'
+        )
+        parts.append(shape(d, outline))
     parts.append("</g>")
     if overseas:
         parts.append(
@@ -156,7 +171,9 @@ def render_departement_map(
     parts.append("</svg>")
     legend = [f'<ul class="ts-map__legend" aria-label="Légende : {escape(unit or title)}">']
     for cls in classes:
-        label = _legend_label(cls, classes, fmt, continuous=formatter is not None)
+        label = _legend_label(
+            cls, classes, legend_formatter or fmt, continuous=(legend_formatter or formatter) is not None
+        )
         label = f"{label} {unit_for(cls.upper, unit, unit_one)}".strip()
         legend.append(
             f'<li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" '
@@ -190,3 +207,16 @@ def render_departement_map(
         f'<figure class="ts-map" id="{uid}"><div class="ts-map__drawing">{"".join(parts)}{"".join(legend)}'
         f'<figcaption class="ts-map__credit">{credit}</figcaption></div>{table}</figure>'
     )
+
+
+class DepartementMaps:
+    """Several maps on one page: the first carries the outlines, the others point to them."""
+
+    def __init__(self) -> None:
+        self._first: str | None = None
+
+    def render(self, values: Mapping[str, int], **options: Any) -> Markup:
+        map_id = f"ts-map-{next(_ids)}"
+        markup = render_departement_map(values, map_id=map_id, shapes_of=self._first, **options)
+        self._first = self._first or map_id
+        return markup

@@ -18,7 +18,7 @@ from catalogue.needs.reference import CONTRIBUTION_STATE_LABELS
 from catalogue.needs.schemas import PhaseUpdate
 from store.kit.auth import Scope, actor_of, requires
 from store.kit.errors import Conflict, DomainError
-from store.web.charts import Bar, render_bar_chart, render_departement_map
+from store.web.charts import Bar, DepartementMaps, render_bar_chart
 from store.web.pages.consultation_forms import DESK, Desk, local_input, moment, refusal
 from store.web.rendering import flash, page
 
@@ -31,6 +31,7 @@ class PhaseEndForm(msgspec.Struct):
 
 def dashboard_figures(board: Dashboard) -> dict[str, Markup]:
     """The charts and the map of the dashboard (each names the table holding its figures)."""
+    maps = DepartementMaps()
     themes = board.tables["contributions-par-thematique"]
     deployment = board.tables["deploiement"]
     return {
@@ -46,13 +47,13 @@ def dashboard_figures(board: Dashboard) -> dict[str, Markup]:
             unit="soutiens",
             table_id="table-soutiens-par-proposition",
         ),
-        "map": render_departement_map(
+        "map": maps.render(
             board.supports_by_departement,
             title="Soutiens par département",
             unit="soutiens",
             table_id="table-soutiens-par-departement",
         ),
-        "positioning_map": render_departement_map(
+        "positioning_map": maps.render(
             board.positionings_by_departement,
             title="Positionnements par département",
             unit="positionnements",

@@ -23,6 +23,7 @@ from catalogue.funding.schemas import (
     DeclineIn,
     DepartementRow,
     EnvelopeRow,
+    Figures,
     PaymentIn,
     ReservationCommitIn,
     ReviewIn,
@@ -31,7 +32,13 @@ from catalogue.funding.service import FundingService
 from store.kit.auth import Scope, actor_of, requires
 from store.kit.errors import DomainError, FieldError, InvalidInput
 from store.kit.money import format_eur
-from store.web.charts import Bar, render_bar_chart, render_departement_map
+from store.web.charts import (
+    Series,
+    StackedBar,
+    compact_eur,
+    render_departement_map,
+    render_stacked_bars,
+)
 from store.web.pages.consultation_forms import cents, refusal
 from store.web.rendering import flash, page
 
@@ -70,22 +77,53 @@ def _positive(form: ActionForm) -> int:
     return amount
 
 
+SPLIT = [
+    Series("consumed", "Consommé (versé ou facturé)", "#000091"),
+    Series("committed", "Engagé, pas encore consommé", "#6a6af4"),
+    Series("reserved", "Réservé", "#b1b1f9"),
+    Series("available", "Disponible", "#e5e5e5"),
+]
+"""How an allocation splits: allocated = reserved + committed + available; consumed is within committed."""
+
+
+def split(label: str, figures: Figures) -> StackedBar:
+    consumed = min(figures.consumed, figures.committed)
+    return StackedBar(
+        label,
+        {
+            "consumed": consumed,
+            "committed": figures.committed - consumed,
+            "reserved": figures.reserved,
+            "available": figures.available,
+        },
+    )
+
+
 def desk_figures(envelopes: list[EnvelopeRow], departements: list[DepartementRow]) -> dict[str, Markup]:
-    """The map of what each département's collectivités were awarded, and the axes' commitments
-    (each figure points to the table holding its numbers)."""
+    """The map of what each département's collectivités were awarded, how each axis and each
+    departmental guichet splits its allocation (each figure points to the table holding its numbers)."""
     return {
         "map": render_departement_map(
             {d.departement: d.awarded_to_applicants for d in departements},
             title="Financements attribués aux porteurs, par département",
             unit="",
             formatter=format_eur,
+            legend_formatter=compact_eur,
             table_id="table-financements-departements",
         ),
-        "axes": render_bar_chart(
-            [Bar(e.label, e.figures.committed) for e in envelopes if e.depth == 1],
-            title="Montants engagés par axe",
-            unit="",
-            formatter=format_eur,
+        "axes": render_stacked_bars(
+            [split(e.label, e.figures) for e in envelopes if e.depth == 1],
+            title="Répartition de l'enveloppe de chaque axe",
+            series=SPLIT,
+            formatter=compact_eur,
+            table_id="table-financements-enveloppes",
+        ),
+        "guichets": render_stacked_bars(
+            [split(f"{d.departement} — {d.name}", d.figures) for d in departements if d.figures.allocated],
+            title="Répartition de l'enveloppe de chaque guichet départemental",
+            series=SPLIT,
+            formatter=compact_eur,
+            table_id="table-financements-departements",
         ),
     }
 
