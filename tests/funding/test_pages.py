@@ -224,3 +224,10 @@ async def test_the_curator_opens_a_call_and_endows_an_envelope(state: Any, clien
         assert sent.status_code == 303
     tree = {r.code: r for r in await state.funding.tree()}
     assert tree["labo-01"].figures.allocated == M // 4 + 10_000_00
+
+
+async def test_the_menu_marks_the_funding_desk_alone(state: Any, client: httpx.AsyncClient) -> None:
+    await sign_in(client, await make_account(state, "curatrice@anct.example", curator=True))
+    desk = (await client.get("/curation/financements")).text
+    current = re.findall(r'<a class="fr-nav__link" href="([^"]+)" aria-current="page"', desk)
+    assert current == ["/curation/financements"]
