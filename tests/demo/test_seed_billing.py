@@ -28,7 +28,7 @@ from store.billing.tables import (
 )
 from store.demo.billing import GRANT_RATE_BP, READER, seed_billing_demo
 from store.demo.commands import MAIN_DEVELOPER
-from store.demo.data import BOURG_EN_BRESSE, PEOPLE
+from store.demo.data import BOURG_EN_BRESSE, PEOPLE, publishers
 from store.demo.seed import seed_demo
 from store.kit.tables import AuditEntry, OutboxEvent
 from store.subscriptions.demo import HISTORY_MONTHS
@@ -140,6 +140,10 @@ async def test_the_demo_has_a_billing_history_on_every_billing_page(
     assert "Conseil municipal en ligne" in revenue.text
     assert "Consultations citoyennes" in revenue.text
     assert 'data-testid="no-revenue"' not in revenue.text
+    atelier = next(p.siren for p in publishers() if p.developer == MAIN_DEVELOPER)
+    payable = await state.billing.statements.publisher_revenue(READER, atelier)
+    assert payable.payable_paid == 0  # nothing was paid out: the credit note lowers what was earned
+    assert payable.payable_balance == payable.payable_earned > 0
 
     await person(client, state, PEOPLE[0].email)
     desk = await client.get("/curation/facturation", headers=HTML)
