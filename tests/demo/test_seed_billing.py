@@ -11,6 +11,7 @@ import importlib
 import os
 import re
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -30,6 +31,7 @@ from store.demo.billing import GRANT_RATE_BP, READER, seed_billing_demo
 from store.demo.commands import MAIN_DEVELOPER
 from store.demo.data import BOURG_EN_BRESSE, PEOPLE, publishers
 from store.demo.seed import seed_demo
+from store.kit.errors import Forbidden
 from store.kit.tables import AuditEntry, OutboxEvent
 from store.subscriptions.demo import HISTORY_MONTHS
 from store.upstream_demo import seed_consultation_demo
@@ -166,3 +168,8 @@ async def test_the_demo_has_a_billing_history_on_every_billing_page(
     verify = await asyncio.to_thread(run, "ledger verify")
     assert verify.exit_code == 0, verify.output
     assert "Tous les invariants sont respectés" in verify.output
+
+
+async def test_no_billing_demo_in_production() -> None:
+    with pytest.raises(Forbidden):
+        await seed_billing_demo(SimpleNamespace(settings=SimpleNamespace(env="prod")))
