@@ -25,6 +25,7 @@ REGISTRY_INPUTS := $(shell find store/registry -type f -not -path '*__pycache__*
 DEMO_INPUTS := $(shell find store/demo catalogue store/subscriptions/demo.py plugins/builtin -type f -not -path '*__pycache__*' 2>/dev/null)
 CONSULTATION_INPUTS := $(shell find store/upstream_demo store/demo/data.py -type f -not -path '*__pycache__*' 2>/dev/null)
 FUNDING_INPUTS := $(shell find catalogue/funding/demo.py -type f 2>/dev/null)
+BILLING_INPUTS := $(shell find store/demo/billing.py -type f 2>/dev/null)
 NPM_DIRS := . $(wildcard tools/meilisearch)
 
 # What this tree's CLI offers (evaluated when a recipe needs it, after the install).
@@ -65,7 +66,7 @@ migrate: python-deps
 
 # The registry (full millésime), the demo catalogue and the demo consultation. Each runs only if its
 # command exists in this tree, and only once per database (the commands are idempotent anyway).
-data: migrate $(STAMPS)/registry $(STAMPS)/demo $(STAMPS)/consultation $(STAMPS)/funding
+data: migrate $(STAMPS)/registry $(STAMPS)/demo $(STAMPS)/consultation $(STAMPS)/funding $(STAMPS)/billing
 
 $(STAMPS)/registry: $(REGISTRY_INPUTS) | python-deps
 	@mkdir -p $(@D)
@@ -93,6 +94,14 @@ $(STAMPS)/funding: $(FUNDING_INPUTS) $(STAMPS)/consultation | python-deps
 	@if [ -n "$(call has_command,seed-funding)" ]; then \
 	  $(PY) -m store seed-funding && touch $@; \
 	else echo "(seed-funding indisponible dans cette version : pas de financements de démonstration)"; fi
+
+# The billing history: the closed months of the demo subscriptions invoiced, one service co-funded
+# by the State on the funding plan's axis 1, hence the order.
+$(STAMPS)/billing: $(BILLING_INPUTS) $(STAMPS)/funding | python-deps
+	@mkdir -p $(@D)
+	@if [ -n "$(call has_command,seed-billing)" ]; then \
+	  $(PY) -m store seed-billing && touch $@; \
+	else echo "(seed-billing indisponible dans cette version : pas de factures de démonstration)"; fi
 
 banner:
 	@echo

@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "plugins.commands",
     "store.subscriptions.commands",
     "catalogue.funding.commands",
+    "store.demo.billing_commands",
 )
 """Modules exposing ``register(cli: click.Group)``; domains append themselves here."""
 

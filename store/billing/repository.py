@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from store.billing.ledger.codes import AccountCode
+from store.billing.ledger.codes import AccountCode, Kind
 from store.billing.ledger.sql import Sql
 
 INVOICE_COLUMNS = (
@@ -302,6 +302,15 @@ class BillingRepository:
             "WHERE l.publisher_siren = ? AND i.seq IS NOT NULL GROUP BY c.description ORDER BY c.description",
             [publisher_siren],
         )
+
+    async def debited_by_code(self, account_id: str, code: int) -> int:
+        """Posted debits of one account through one transfer code (cents)."""
+        rows = await self.sql.fetch(
+            "SELECT coalesce(sum(amount), 0) AS total FROM ledger_transfer "
+            "WHERE debit_account_id = ? AND code = ? AND kind IN (?, ?)",
+            [account_id, code, int(Kind.SINGLE), int(Kind.POST)],
+        )
+        return int(rows[0]["total"])
 
     async def publisher_names(self, sirens: Iterable[str]) -> dict[str, str]:
         rows = await self.sql.fetch_in("SELECT siren, name FROM publisher WHERE siren IN ({in})", sirens)

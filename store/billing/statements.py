@@ -8,7 +8,7 @@ import msgspec
 
 from store.billing import accounts
 from store.billing.corrections import today_of
-from store.billing.ledger.codes import AccountCode, Ledger
+from store.billing.ledger.codes import AccountCode, Ledger, TransferCode
 from store.billing.ledger.service import LedgerService
 from store.billing.repository import BillingRepository
 from store.kit.auth import Actor, require_actor
@@ -220,6 +220,9 @@ class Statements:
             payable = (await self.ledger.repo.accounts([accounts.payable(siren).id])).get(
                 accounts.payable(siren).id
             )
+            credited = await self.repo.debited_by_code(
+                accounts.payable(siren).id, int(TransferCode.CN_PROVIDER)
+            )
             names = await self.repo.publisher_names([siren])
         return PublisherRevenue(
             siren=siren,
@@ -239,8 +242,10 @@ class Statements:
                 )
                 for s in services
             ],
-            payable_earned=int(payable["credits_posted"]) if payable else 0,
-            payable_paid=int(payable["debits_posted"]) if payable else 0,
+            # A credit note takes the publisher's share back (a debit): it lowers what was earned,
+            # it was never paid out.
+            payable_earned=int(payable["credits_posted"]) - credited if payable else 0,
+            payable_paid=int(payable["debits_posted"]) - credited if payable else 0,
         )
 
     async def budget_balances(self) -> list[BudgetBalance]:

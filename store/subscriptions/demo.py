@@ -3,12 +3,18 @@ listings naming the plugin to deploy, and subscriptions of the demo collectivit√
 interesting state (active and deployed, waiting for a signature, a groupement sharing the cost).
 The interactive voice server is left for the demo mayor to subscribe to (the browser test does).
 
+The signed subscriptions were requested and signed ``HISTORY_MONTHS`` months ago (on the 10th): the
+same service runs with its clock set back, so they have closed months for the billing demo
+(``seed-billing``) to invoice. The budget request waits for the mayor's signature since today.
+
 Idempotent: every request and signature carries a fixed idempotency key, so a second run replays
 them and writes nothing.
 """
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import logging
 from collections import Counter
 from typing import Any
@@ -30,12 +36,24 @@ PLUGINS = {
 }
 """Demo listings and the first-party plugin each one deploys."""
 
+HISTORY_MONTHS = 4
+"""How many months back the demo's signed subscriptions started."""
+CO_FUNDED_LISTING = "consultations-citoyennes"
+"""The listing Bourg-en-Bresse subscribes to that the State co-funds in the billing demo."""
+
 log = logging.getLogger("store.demo")
 
 
 def _request(slug: str, siren: str, plan: int, route: str, **more: Any) -> SubscriptionRequest:
     values = {"listing": slug, "collectivite_siren": siren, "plan_index": plan, "procurement_route": route}
     return msgspec.convert({**values, **more}, SubscriptionRequest)
+
+
+def history_start(today: dt.date) -> dt.date:
+    """The 10th of the month ``HISTORY_MONTHS`` months before ``today``'s: a first month billed
+    prorated, then full months."""
+    months = today.year * 12 + today.month - 1 - HISTORY_MONTHS
+    return dt.date(months // 12, months % 12 + 1, 10)
 
 
 def president(siren: str, name: str) -> Actor:
@@ -70,6 +88,9 @@ async def seed_subscriptions(
         if listing.plugin_id != plugin_id:
             await state.listings.update(curator, slug, ListingUpdate(plugin_id=plugin_id))
     service = state.subscriptions
+    past = copy.copy(service)  # the same service, its clock set back: the subscriptions have a history
+    started = history_start(service.today())
+    past.today = lambda: started
     bourg = next(iter(mayor.collectivite_sirens()))
 
     async def subscribe(name: str, who: Actor, data: SubscriptionRequest, signer: Actor | None) -> None:
@@ -78,15 +99,18 @@ async def seed_subscriptions(
             existing["abonnements"] += 1
             return
         try:
-            sub = await service.request(who, data, key=key)
+            sub = await (past if signer is not None else service).request(who, data, key=key)
             if signer is not None and sub.state == "pending_signature":
-                await service.sign(signer, sub.id, key=f"demo-{name}-signature")
+                await past.sign(signer, sub.id, key=f"demo-{name}-signature")
         except DomainError as exc:  # a registry without this collectivit√©: skip it, and say why
             log.warning("demo subscription %s not created: %s", name, exc.detail)
             return
         created["abonnements"] += 1
 
     await subscribe("orientation", mayor, _request("orientation-des-usagers", bourg, 0, "gratuit"), mayor)
+    await subscribe(
+        "consultations", mayor, _request(CO_FUNDED_LISTING, bourg, 1, "cooperation_public_public"), mayor
+    )
     await subscribe(
         "budget", agent, _request("budget-participatif", bourg, 0, "dispense", duration_months=12), None
     )

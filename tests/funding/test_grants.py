@@ -100,3 +100,22 @@ async def test_a_free_state_service_for_every_collectivite(state: Any) -> None:
 
 async def test_subscription_charges_ask_the_funding_service(state: Any) -> None:
     assert state.subscription_charges.grants is state.funding
+
+
+async def test_a_project_grant_paid_to_its_laureate_keeps_the_ledger_verifiable(state: Any) -> None:
+    """A payment consumes a project grant without any invoice: the cross-ledger check (consumption
+    = funder shares invoiced) is for billing journals, so ``ledger verify`` still passes."""
+    await build_plan(state.funding)
+    call_id = await national_call(state.funding)
+    made = await state.funding.apply(
+        LYON_AGENT, call_id, application(METROPOLE_DE_LYON, budget=M, requested=M // 2)
+    )
+    await state.funding.check_eligibility(None, made.id)
+    await state.funding.award(None, made.id, AwardIn(amount_cents=M // 2), key=key())
+    await state.funding.pay(
+        None,
+        made.id,
+        PaymentIn(amount_cents=M // 4, paid_on=dt.date(2026, 4, 1), reference="Avance"),
+        key=key(),
+    )
+    assert [(c.invariant, c.detail) for c in await state.billing.verify() if not c.ok] == []
