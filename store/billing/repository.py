@@ -20,6 +20,14 @@ LINE_COLUMNS = (
     "id, invoice_id, position, charge_id, description, amount_ht, vat_rate_bp, role, grant_id, "
     "publisher_siren, split, corrects_line_id"
 )
+CHARGE_TYPES = (
+    *("text",) * 4,
+    "bigint",
+    "integer",
+    *("text",) * 4,
+    "bigint",
+    *("text",) * 3,
+)
 
 
 class BillingRepository:
@@ -44,20 +52,26 @@ class BillingRepository:
         return {r["id"]: r for r in rows}
 
     async def charges_by_ref(self, refs: Iterable[str]) -> dict[str, dict[str, Any]]:
-        rows = await self.sql.fetch_in(
-            "SELECT id, source_ref, payer_siren, payers, amount_ht, vat_rate_bp, description, period, "
-            "grant_id, "
-            "publisher_siren, status FROM billing_charge WHERE source_ref IN ({in})",
+        """The stored charges among these ``source_ref`` (one statement per 10 000 refs)."""
+        rows = await self.sql.fetch_keyed(
+            "SELECT c.id AS id, c.source_ref AS source_ref, c.payer_siren AS payer_siren, "
+            "c.payers AS payers, c.amount_ht AS amount_ht, c.vat_rate_bp AS vat_rate_bp, "
+            "c.description AS description, "
+            "c.period AS period, c.grant_id AS grant_id, c.publisher_siren AS publisher_siren, "
+            "c.status AS status FROM {keys} JOIN billing_charge c ON c.source_ref = keys.value",
             refs,
         )
         return {r["source_ref"]: r for r in rows}
 
     async def insert_charges(self, rows: Sequence[Sequence[Any]]) -> None:
-        await self.sql.executemany(
+        """``(id, source_ref, payer_siren, payers, amount_ht, vat_rate_bp, description, period,
+        grant_id, publisher_siren, created_at_us)`` rows, recorded as pending."""
+        await self.sql.insert_set(
             "INSERT INTO billing_charge (id, source_ref, payer_siren, payers, amount_ht, vat_rate_bp, "
-            "description, period, grant_id, publisher_siren, status, block_reason, run_id, created_at_us) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', '', NULL, ?) ON CONFLICT DO NOTHING",
-            rows,
+            "description, period, grant_id, publisher_siren, created_at_us, status, block_reason, run_id) "
+            "{rows} ON CONFLICT DO NOTHING",
+            CHARGE_TYPES,
+            [(*row, "pending", "", None) for row in rows],
         )
 
     async def pending_charges(self, period: str) -> list[dict[str, Any]]:

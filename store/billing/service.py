@@ -4,6 +4,7 @@ payments, period close and verification. Money-moving calls are curator-only and
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import msgspec
 
@@ -119,7 +120,11 @@ class BillingService:
             )
 
     async def add_charges(self, charges: list[ChargeIn]) -> int:
-        """Record charges to invoice; idempotent by ``source_ref``. Returns how many were new."""
+        """Record charges to invoice; idempotent by ``source_ref``. Returns how many were new.
+
+        All or nothing: a ref already stored (or sent twice in the call) with another content is a
+        409 ``charge_conflict`` and nothing is written. Under the writer lock (serialised with billing
+        runs), whatever the count: one lookup statement and one insert per 10 000 charges."""
         for charge in charges:
             for payer in charge.co_payers:
                 if payer.weight <= 0 or len(payer.siren) != 9 or not payer.siren.isdigit():
@@ -128,57 +133,40 @@ class BillingService:
                     )
             if len({p.siren for p in charge.co_payers}) != len(charge.co_payers):
                 raise InvalidInput("Un co-payeur apparaît deux fois.", code="bad_co_payer")
-        rows = []
+        rows: dict[str, tuple[Any, ...]] = {}
         for c in charges:
             payers = [[p.siren, p.weight] for p in c.co_payers] or [[c.payer_siren, 1]]
-            rows.append(
-                (
-                    stable_id("charge", c.source_ref),
-                    c.source_ref,
-                    c.payer_siren,
-                    _json.encode(payers).decode(),
-                    c.amount_ht,
-                    c.vat_rate_bp,
-                    c.description,
-                    c.period,
-                    c.grant_id,
-                    c.publisher_siren,
-                )
+            row = (
+                stable_id("charge", c.source_ref),
+                c.source_ref,
+                c.payer_siren,
+                _json.encode(payers).decode(),
+                c.amount_ht,
+                c.vat_rate_bp,
+                c.description,
+                c.period,
+                c.grant_id,
+                c.publisher_siren,
             )
+            if rows.setdefault(c.source_ref, row) != row:
+                raise _charge_conflict(c.source_ref)
 
         async def work() -> int:
             await self.ledger.repo.lock_head()  # serialised with billing runs: none plans half a batch
-            known = await self.repo.charges_by_ref(r[1] for r in rows)
-            grant_ids = {r[8] for r in rows if r[8]}
+            grant_ids = {r[8] for r in rows.values() if r[8]}
             grants = await self.repo.grants(grant_ids) if grant_ids else {}
             if missing := grant_ids - set(grants):
                 raise InvalidInput(f"Financement inconnu : {sorted(missing)[0]}.", code="grant_unknown")
+            known = await self.repo.charges_by_ref(rows)
             fresh = []
-            for row in rows:
-                old = known.get(row[1])
+            for ref, row in rows.items():
+                old = known.get(ref)
                 if old is None:
                     fresh.append((*row, self.ledger.clock()))
-                    continue
-                stored = (
-                    old["id"],
-                    old["source_ref"],
-                    old["payer_siren"],
-                    old["payers"],
-                    old["amount_ht"],
-                    old["vat_rate_bp"],
-                    old["description"],
-                    old["period"],
-                    old["grant_id"],
-                    old["publisher_siren"],
-                )
-                if stored != row:
-                    raise Conflict(
-                        f"La charge « {row[1]} » existe déjà avec un autre contenu.", code="charge_conflict"
-                    )
-            seen = set()
-            unique = [r for r in fresh if not (r[1] in seen or seen.add(r[1]))]  # type: ignore[func-returns-value]
-            await self.repo.insert_charges(unique)
-            return len(unique)
+                elif tuple(old[k] for k in CHARGE_FIELDS) != row:
+                    raise _charge_conflict(ref)
+            await self.repo.insert_charges(fresh)
+            return len(fresh)
 
         return int(await self.ledger.run(work))
 
@@ -434,6 +422,24 @@ class BillingService:
             a["id"]: a for a in history["accounts"] if a["code"] == int(accounts.receivable("x").code)
         }
         return checks + verify_documents(documents, lines, receivables, self.settings.billing_platform_fee_bp)
+
+
+CHARGE_FIELDS = (
+    "id",
+    "source_ref",
+    "payer_siren",
+    "payers",
+    "amount_ht",
+    "vat_rate_bp",
+    "description",
+    "period",
+    "grant_id",
+    "publisher_siren",
+)
+
+
+def _charge_conflict(source_ref: str) -> Conflict:
+    return Conflict(f"La charge « {source_ref} » existe déjà avec un autre contenu.", code="charge_conflict")
 
 
 def _overdue(row: dict[str, object], today: str) -> bool:

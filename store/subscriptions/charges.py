@@ -64,6 +64,14 @@ class ChargeProducer:
             )
         segments = await self.repo.billable_segments(start, end)
         coverage = await self.repo.coverage(sorted({s["subscription"] for s in segments}, key=str))
+        grants: dict[tuple[str, str], str | None] = {}
+
+        async def grant_of(siren: str, listing_id: str) -> str | None:
+            """Asked once per payer and listing, not once per segment."""
+            if (siren, listing_id) not in grants:
+                grants[siren, listing_id] = await self.grants.active_grant_for(siren, listing_id, period)
+            return grants[siren, listing_id]
+
         charges: list[ChargeIn] = []
         for seg in segments:
             amount, days = prorated_cents(seg["yearly_ht_cents"], period, seg["starts_on"], seg["ends_on"])
@@ -83,9 +91,7 @@ class ChargeProducer:
                         f"du {_fr(first)} au {_fr(last)} ({days} j)"
                     )[:500],
                     period=period,
-                    grant_id=await self.grants.active_grant_for(
-                        seg["payer_siren"], str(seg["listing_id"]), period
-                    ),
+                    grant_id=await grant_of(seg["payer_siren"], str(seg["listing_id"])),
                     co_payers=co_payers(
                         seg["cost_sharing"] if seg["on_behalf"] else None, coverage[subscription_id]
                     ),

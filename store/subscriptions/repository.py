@@ -25,6 +25,9 @@ _COLUMNS = (
     Subscription.collectivite._.name.as_alias("collectivite_name"),
 )
 
+COVERAGE_CHUNK = 5_000
+"""Subscriptions per coverage query (asyncpg refuses more than 32 767 parameters, SQLite 32 766)."""
+
 
 class SubscriptionRepository:
     # Reads ----------------------------------------------------------------------------------------
@@ -67,13 +70,15 @@ class SubscriptionRepository:
         out: dict[str, list[dict[str, Any]]] = {str(i): [] for i in subscription_ids}
         if not subscription_ids:
             return out
-        rows = (
-            await SubscriptionCoverage.select()
-            .where(SubscriptionCoverage.subscription.is_in(list(subscription_ids)))
-            .order_by(SubscriptionCoverage.collectivite)
-        )
-        for row in rows:
-            out[str(row["subscription"])].append(row)
+        ids = list(subscription_ids)
+        for start in range(0, len(ids), COVERAGE_CHUNK):  # one bind parameter per id: drivers cap them
+            rows = (
+                await SubscriptionCoverage.select()
+                .where(SubscriptionCoverage.subscription.is_in(ids[start : start + COVERAGE_CHUNK]))
+                .order_by(SubscriptionCoverage.collectivite)
+            )
+            for row in rows:
+                out[str(row["subscription"])].append(row)
         return out
 
     async def segments(self, subscription_id: Any) -> list[dict[str, Any]]:
