@@ -133,6 +133,7 @@ class ServiceSearch:
         self.backend = backend
         self._departements: dict[str, str] | None = None
         self._publishers: dict[str, str] = {}
+        self._publishers_asked: set[str] = set()  # SIRENs known, or looked for, at the last read
         self._publishers_read_at = 0.0
 
     async def run(self, params: ServiceSearchParams, *, curator: bool = False) -> ServiceSearchPage:
@@ -165,8 +166,7 @@ class ServiceSearch:
                         q=params.q,
                         filter=build_filter(params, curator=curator, without=param),
                         facets=(attribute,),
-                        hits_per_page=1,
-                        attributes_to_retrieve=("id",),
+                        hits_per_page=0,  # counts only: no ranking, no hit
                     ),
                 )
                 distribution[attribute] = others.facet_distribution.get(attribute, {})
@@ -209,8 +209,10 @@ class ServiceSearch:
         departements = self._departements
         sirens = set(distribution.get("publisher_siren", {}))
         stale = time.monotonic() - self._publishers_read_at > PUBLISHER_NAMES_TTL_S
-        if stale or not sirens <= set(self._publishers):
+        # A SIREN without a publisher row is remembered as looked for: not read again every request.
+        if stale or not sirens <= self._publishers_asked:
             self._publishers, self._publishers_read_at = await publisher_names(), time.monotonic()
+            self._publishers_asked = set(self._publishers) | sirens
         publishers = self._publishers
         return {
             "thematique": lambda v: THEMATIQUE_LABELS.get(v, v),

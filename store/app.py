@@ -328,5 +328,6 @@ async def _prepare_search(search: SearchService, *, rebuild: bool) -> None:
         log.warning("search engine unavailable at start-up: %s", exc.detail)
 
 
-def _is_login_request(request: Request[Any, Any, Any]) -> bool:
+async def _is_login_request(request: Request[Any, Any, Any]) -> bool:
+    """Async on purpose: Litestar runs a sync predicate in a worker thread, on every request."""
     return request.method == "POST" and request.url.path in LOGIN_PATHS

@@ -67,6 +67,15 @@ def facet_order(text: str) -> bytes:
     return unicodedata.normalize("NFD", text.lower()).encode()
 
 
+def ordered_strings(index: Index, attribute: str) -> list[str]:
+    """The string values of ``attribute`` in facet order (cached until the next write)."""
+    cache = index.cache("ordered_strings")
+    found: list[str] | None = cache.get(attribute)
+    if found is None:
+        found = cache[attribute] = sorted(index.fields[attribute].strings, key=facet_order)
+    return found
+
+
 class Context:
     """What the rules of one words-bucket share: its terms and per-document positions."""
 
@@ -265,7 +274,11 @@ class ValueRule(Rule):
         values = self.values
         numbers = values.sorted_numbers()
         groups = [values.numbers[n] for n in (reversed(numbers) if self.descending else numbers)]
-        strings = sorted(values.strings, key=facet_order, reverse=self.descending)
+        strings = (
+            sorted(values.strings, key=facet_order, reverse=True)
+            if self.descending
+            else ordered_strings(self.index, self.attribute)
+        )
         groups += [values.strings[s] for s in strings]
         seen = BitMap()
         for group in groups:
