@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from typing import Any
@@ -233,10 +234,32 @@ def format_hit(
         shown = document if everything else {**hit, **{k: document[k] for k in chosen if k in document}}
         memo = {} if lengths is None else lengths
         hit["_formatted"] = {
-            key: _formatted(value, terms if everything or key in chosen else [], pre, post, memo)
+            key: _formatted(value, terms, pre, post, memo) if everything or key in chosen else _plain(value)
             for key, value in shown.items()
         }
     return hit
+
+
+def _plain(value: Any) -> Any:
+    """``_formatted`` without highlighting: strings as they are, other scalars as text."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is list:
+        return [v if type(v) is str else _plain(v) for v in value]
+    if kind is dict:
+        return {k: _plain(v) for k, v in value.items()}
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return str(value)
 
 
 def _formatted(value: Any, terms: list[Term], pre: str, post: str, lengths: dict[str, int | None]) -> Any:
@@ -255,6 +278,12 @@ def _formatted(value: Any, terms: list[Term], pre: str, post: str, lengths: dict
     return highlight(value, terms, pre, post, lengths) if terms else value
 
 
+@functools.lru_cache(maxsize=8192)
+def _spans(text: str) -> tuple[tuple[int, int, str], ...]:
+    """The folded words of a text (a pure function of it): shown hits repeat from query to query."""
+    return tuple(spans(text))
+
+
 def highlight(
     text: str, terms: list[Term], pre: str, post: str, lengths: dict[str, int | None] | None = None
 ) -> str:
@@ -262,7 +291,7 @@ def highlight(
     memo: dict[str, int | None] = {} if lengths is None else lengths
     parts: list[str] = []
     cursor = 0
-    for start, end, word in spans(text):
+    for start, end, word in _spans(text):
         if word in memo:
             length = memo[word]
         else:
