@@ -71,6 +71,7 @@ from store.kit.errors import Unavailable, make_exception_handler
 from store.kit.housekeeping import Housekeeper
 from store.kit.http import enforce_json_bodies
 from store.kit.logging import RequestLogMiddleware, configure_logging
+from store.kit.metrics import CachedPrometheusMiddleware
 from store.kit.outbox import Dispatcher
 from store.kit.sessions import DatabaseStore, RotatingSessionConfig
 from store.kit.settings import Settings, load_settings
@@ -242,7 +243,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exclude=["/static", "/dsfr"],
     )
     prometheus = PrometheusConfig(
-        app_name="territoires_store", group_path=True, exclude=["/metrics", "/static", "/dsfr"]
+        app_name="territoires_store",
+        group_path=True,
+        exclude=["/metrics", "/static", "/dsfr"],
+        middleware_class=CachedPrometheusMiddleware,
     )
 
     sessions_store = DatabaseStore("session")
