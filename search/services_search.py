@@ -51,6 +51,25 @@ FACETS: tuple[tuple[str, str, str], ...] = (
     ("cofunding", "cofunding_available", "Cofinancement"),
 )
 CURATOR_FACET = ("state", "status", "État")
+HIT_ATTRIBUTES = (
+    "id",
+    "slug",
+    "title",
+    "action",
+    "summary",
+    "thematiques",
+    "target_kinds",
+    "pricing",
+    "yearly_price_cents",
+    "maturity",
+    "deployment_modes",
+    "publisher_siren",
+    "publisher_name",
+    "pilot_departements",
+    "cofunding_available",
+    "status",
+)
+"""What ``_hit`` reads: the engine neither copies nor formats the rest (description, keywords…)."""
 
 
 def highlight(text: str) -> str:
@@ -149,6 +168,7 @@ class ServiceSearch:
                 sort=SERVICE_SORTS[params.sort][1],
                 page=params.page,
                 hits_per_page=params.per_page,
+                attributes_to_retrieve=HIT_ATTRIBUTES,
                 attributes_to_highlight=("title", "summary"),
                 highlight_pre_tag=_PRE,
                 highlight_post_tag=_POST,
