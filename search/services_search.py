@@ -194,23 +194,20 @@ class ServiceSearch:
         groups = []
         for param, attribute, label in facets:
             counts = distribution.get(attribute, {})
-            values = [
-                FacetValue(
-                    value=value,
-                    label=labels[param](value),
-                    count=count,
-                    selected=value in selected[param],
-                )
+            chosen, label_of = selected[param], labels[param]
+            # (value, label, count, selected): only the MAX_VALUES shown become FacetValues.
+            rows = [
+                (value, label_of(value), count, value in chosen)
                 for value, count in counts.items()
                 for value in [_facet_param_value(param, value)]
             ]
-            shown = {v.value for v in values}
-            values += [
-                FacetValue(value=v, label=labels[param](_index_value(param, v)), count=0, selected=True)
-                for v in sorted(selected[param] - shown)
+            shown = {row[0] for row in rows}
+            rows += [(v, label_of(_index_value(param, v)), 0, True) for v in sorted(chosen - shown)]
+            rows.sort(key=lambda r: (not r[3], -r[2], r[1]))
+            values = [
+                FacetValue(value=v, label=lb, count=c, selected=sel) for v, lb, c, sel in rows[:MAX_VALUES]
             ]
-            values.sort(key=lambda v: (not v.selected, -v.count, v.label))
-            groups.append(Facet(param=param, label=label, values=values[:MAX_VALUES]))
+            groups.append(Facet(param=param, label=label, values=values))
         return ServiceSearchPage(
             query=params.q,
             sort=params.sort,
