@@ -271,6 +271,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         gc.freeze()
 
     async def on_shutdown() -> None:
+        gc.unfreeze()  # what start-up froze becomes collectable again (tests start many apps)
         await housekeeper.stop()
         await dispatcher.stop()
         await search_backend.close()
