@@ -51,6 +51,25 @@ FACETS: tuple[tuple[str, str, str], ...] = (
     ("cofunding", "cofunding_available", "Cofinancement"),
 )
 CURATOR_FACET = ("state", "status", "État")
+HIT_ATTRIBUTES = (
+    "id",
+    "slug",
+    "title",
+    "action",
+    "summary",
+    "thematiques",
+    "target_kinds",
+    "pricing",
+    "yearly_price_cents",
+    "maturity",
+    "deployment_modes",
+    "publisher_siren",
+    "publisher_name",
+    "pilot_departements",
+    "cofunding_available",
+    "status",
+)
+"""What ``_hit`` reads: the engine neither copies nor formats the rest (description, keywords…)."""
 
 
 def highlight(text: str) -> str:
@@ -133,6 +152,7 @@ class ServiceSearch:
         self.backend = backend
         self._departements: dict[str, str] | None = None
         self._publishers: dict[str, str] = {}
+        self._publishers_asked: set[str] = set()  # SIRENs known, or looked for, at the last read
         self._publishers_read_at = 0.0
 
     async def run(self, params: ServiceSearchParams, *, curator: bool = False) -> ServiceSearchPage:
@@ -148,6 +168,7 @@ class ServiceSearch:
                 sort=SERVICE_SORTS[params.sort][1],
                 page=params.page,
                 hits_per_page=params.per_page,
+                attributes_to_retrieve=HIT_ATTRIBUTES,
                 attributes_to_highlight=("title", "summary"),
                 highlight_pre_tag=_PRE,
                 highlight_post_tag=_POST,
@@ -165,8 +186,7 @@ class ServiceSearch:
                         q=params.q,
                         filter=build_filter(params, curator=curator, without=param),
                         facets=(attribute,),
-                        hits_per_page=1,
-                        attributes_to_retrieve=("id",),
+                        hits_per_page=0,  # counts only: no ranking, no hit
                     ),
                 )
                 distribution[attribute] = others.facet_distribution.get(attribute, {})
@@ -174,23 +194,20 @@ class ServiceSearch:
         groups = []
         for param, attribute, label in facets:
             counts = distribution.get(attribute, {})
-            values = [
-                FacetValue(
-                    value=value,
-                    label=labels[param](value),
-                    count=count,
-                    selected=value in selected[param],
-                )
+            chosen, label_of = selected[param], labels[param]
+            # (value, label, count, selected): only the MAX_VALUES shown become FacetValues.
+            rows = [
+                (value, label_of(value), count, value in chosen)
                 for value, count in counts.items()
                 for value in [_facet_param_value(param, value)]
             ]
-            shown = {v.value for v in values}
-            values += [
-                FacetValue(value=v, label=labels[param](_index_value(param, v)), count=0, selected=True)
-                for v in sorted(selected[param] - shown)
+            shown = {row[0] for row in rows}
+            rows += [(v, label_of(_index_value(param, v)), 0, True) for v in sorted(chosen - shown)]
+            rows.sort(key=lambda r: (not r[3], -r[2], r[1]))
+            values = [
+                FacetValue(value=v, label=lb, count=c, selected=sel) for v, lb, c, sel in rows[:MAX_VALUES]
             ]
-            values.sort(key=lambda v: (not v.selected, -v.count, v.label))
-            groups.append(Facet(param=param, label=label, values=values[:MAX_VALUES]))
+            groups.append(Facet(param=param, label=label, values=values))
         return ServiceSearchPage(
             query=params.q,
             sort=params.sort,
@@ -209,8 +226,10 @@ class ServiceSearch:
         departements = self._departements
         sirens = set(distribution.get("publisher_siren", {}))
         stale = time.monotonic() - self._publishers_read_at > PUBLISHER_NAMES_TTL_S
-        if stale or not sirens <= set(self._publishers):
+        # A SIREN without a publisher row is remembered as looked for: not read again every request.
+        if stale or not sirens <= self._publishers_asked:
             self._publishers, self._publishers_read_at = await publisher_names(), time.monotonic()
+            self._publishers_asked = set(self._publishers) | sirens
         publishers = self._publishers
         return {
             "thematique": lambda v: THEMATIQUE_LABELS.get(v, v),

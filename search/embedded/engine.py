@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from typing import Any
@@ -21,7 +22,7 @@ from search.embedded.ranking import (
     TypoRule,
     ValueRule,
     bucket_sort,
-    facet_order,
+    ordered_strings,
 )
 from search.embedded.terms import Term
 from search.errors import SearchQueryError
@@ -168,7 +169,8 @@ def search(index: Index, query: SearchQuery) -> SearchResult:
     start = (query.page - 1) * hpp
     end = min(start + hpp, cap)
     ranked = rank(prepared, sort, end) if end > start else []
-    hits = [format_hit(index, slot, query, prepared.terms) for slot in ranked[start:end]]
+    lengths: dict[str, int | None] = {}  # one query's match length per folded word
+    hits = [format_hit(index, slot, query, prepared.terms, lengths) for slot in ranked[start:end]]
     distribution, stats = facets(index, prepared.universe, query.facets)
     return SearchResult(
         hits=hits,
@@ -203,7 +205,7 @@ def facets(
                 break
             counts[format_number(number)] = universe.intersection_cardinality(values.numbers[number])
         if len(counts) < limit:
-            for key in sorted(values.strings, key=facet_order):
+            for key in ordered_strings(index, name):
                 count = universe.intersection_cardinality(values.strings[key])
                 if count:
                     counts[values.display[key]] = count
@@ -215,7 +217,13 @@ def facets(
     return distribution, stats
 
 
-def format_hit(index: Index, slot: int, query: SearchQuery, terms: list[Term]) -> dict[str, Any]:
+def format_hit(
+    index: Index,
+    slot: int,
+    query: SearchQuery,
+    terms: list[Term],
+    lengths: dict[str, int | None] | None = None,
+) -> dict[str, Any]:
     document = index.document(slot)
     retrieve = query.attributes_to_retrieve
     hit = dict(document) if "*" in retrieve else {k: document[k] for k in retrieve if k in document}
@@ -224,34 +232,70 @@ def format_hit(index: Index, slot: int, query: SearchQuery, terms: list[Term]) -
         chosen = set(query.attributes_to_highlight)
         pre, post = query.highlight_pre_tag, query.highlight_post_tag
         shown = document if everything else {**hit, **{k: document[k] for k in chosen if k in document}}
+        memo = {} if lengths is None else lengths
         hit["_formatted"] = {
-            key: _formatted(value, terms if everything or key in chosen else [], pre, post)
+            key: _formatted(value, terms, pre, post, memo) if everything or key in chosen else _plain(value)
             for key, value in shown.items()
         }
     return hit
 
 
-def _formatted(value: Any, terms: list[Term], pre: str, post: str) -> Any:
+def _plain(value: Any) -> Any:
+    """``_formatted`` without highlighting: strings as they are, other scalars as text."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is list:
+        return [v if type(v) is str else _plain(v) for v in value]
+    if kind is dict:
+        return {k: _plain(v) for k, v in value.items()}
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
     if isinstance(value, list):
-        return [_formatted(v, terms, pre, post) for v in value]
+        return [_plain(v) for v in value]
     if isinstance(value, dict):
-        return {k: _formatted(v, terms, pre, post) for k, v in value.items()}
+        return {k: _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def _formatted(value: Any, terms: list[Term], pre: str, post: str, lengths: dict[str, int | None]) -> Any:
+    if type(value) is str:
+        return highlight(value, terms, pre, post, lengths) if terms else value
+    if isinstance(value, list):
+        return [_formatted(v, terms, pre, post, lengths) for v in value]
+    if isinstance(value, dict):
+        return {k: _formatted(v, terms, pre, post, lengths) for k, v in value.items()}
     if value is None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
     if not isinstance(value, str):
         return str(value)
-    if not terms:
-        return value
-    return highlight(value, terms, pre, post)
+    return highlight(value, terms, pre, post, lengths) if terms else value
 
 
-def highlight(text: str, terms: list[Term], pre: str, post: str) -> str:
+@functools.lru_cache(maxsize=8192)
+def _spans(text: str) -> tuple[tuple[int, int, str], ...]:
+    """The folded words of a text (a pure function of it): shown hits repeat from query to query."""
+    return tuple(spans(text))
+
+
+def highlight(
+    text: str, terms: list[Term], pre: str, post: str, lengths: dict[str, int | None] | None = None
+) -> str:
+    """``lengths``: a memo of ``_match_length`` by folded word, valid for these ``terms`` only."""
+    memo: dict[str, int | None] = {} if lengths is None else lengths
     parts: list[str] = []
     cursor = 0
-    for start, end, word in spans(text):
-        length = _match_length(word, terms)
+    for start, end, word in _spans(text):
+        if word in memo:
+            length = memo[word]
+        else:
+            length = memo[word] = _match_length(word, terms)
         if length is None:
             continue
         original = text[start:end]
@@ -289,7 +333,7 @@ def facet_search(index: Index, query: FacetSearchQuery) -> FacetSearchResult:
     needle = first[0] if first else ""
     values = index.fields[query.facet]
     hits: list[FacetHit] = []
-    for key in sorted(values.strings, key=facet_order):
+    for key in ordered_strings(index, query.facet):
         display = values.display[key]
         if needle and not " ".join(words(display)).startswith(needle):
             continue

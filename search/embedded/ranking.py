@@ -67,6 +67,15 @@ def facet_order(text: str) -> bytes:
     return unicodedata.normalize("NFD", text.lower()).encode()
 
 
+def ordered_strings(index: Index, attribute: str) -> list[str]:
+    """The string values of ``attribute`` in facet order (cached until the next write)."""
+    cache = index.cache("ordered_strings")
+    found: list[str] | None = cache.get(attribute)
+    if found is None:
+        found = cache[attribute] = sorted(index.fields[attribute].strings, key=facet_order)
+    return found
+
+
 class Context:
     """What the rules of one words-bucket share: its terms and per-document positions."""
 
@@ -265,7 +274,11 @@ class ValueRule(Rule):
         values = self.values
         numbers = values.sorted_numbers()
         groups = [values.numbers[n] for n in (reversed(numbers) if self.descending else numbers)]
-        strings = sorted(values.strings, key=facet_order, reverse=self.descending)
+        strings = (
+            sorted(values.strings, key=facet_order, reverse=True)
+            if self.descending
+            else ordered_strings(self.index, self.attribute)
+        )
         groups += [values.strings[s] for s in strings]
         seen = BitMap()
         for group in groups:
@@ -359,16 +372,29 @@ def bucket_sort(rules: list[Rule], bucket: BitMap, needed: int, out: list[int]) 
         if len(tail) == 1 and isinstance(tail[0], ValueRule):
             out.extend(tail[0].best(current, remaining))
             return
+        lexicographic(tail, list(current), remaining)
+
+    def lexicographic(tail: list[Rule], slots: list[int], remaining: int) -> None:
+        """The best ``remaining`` of ``slots`` (ascending) by the keys of ``tail`` in turn, slot last:
+        what one ``nsmallest`` over the list of every key gives, with a later rule's key computed
+        only for the documents still tied when it is needed."""
+        key: Callable[[int], Any] = tail[0].key
         if len(tail) == 1:
-            key: Callable[[int], Any] = tail[0].key
-        else:
-            keys = [r.key for r in tail]
-
-            def key(slot: int) -> Any:
-                return [k(slot) for k in keys]
-
-        # nsmallest is stable: equal keys stay in slot order, Meilisearch's last tie-break.
-        out.extend(heapq.nsmallest(remaining, current, key=key))
+            # nsmallest is stable: equal keys stay in slot order, Meilisearch's last tie-break.
+            out.extend(heapq.nsmallest(remaining, slots, key=key))
+            return
+        groups: dict[Any, list[int]] = {}
+        for slot in slots:
+            groups.setdefault(key(slot), []).append(slot)
+        for value in sorted(groups):
+            left = needed - len(out)
+            if left <= 0:
+                return
+            group = groups[value]
+            if len(group) == 1:
+                out.append(group[0])
+            else:
+                lexicographic(tail[1:], group, min(left, remaining))
 
     def visit(level: int, current: BitMap) -> None:
         remaining = needed - len(out)

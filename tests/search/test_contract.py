@@ -148,6 +148,15 @@ async def test_facets_count_every_match_in_alphabetical_order(backend: Any) -> N
     assert stats["min"] <= stats["max"]
 
 
+async def test_counts_only_query_has_the_same_facets_and_no_hit(backend: Any) -> None:
+    """Disjunctive facet counts ask for no hit (``hits_per_page=0``): same counts, nothing ranked."""
+    with_hits = await find(backend, "gestion", facets=("thematiques", "pricing"), hits_per_page=5)
+    counts_only = await find(backend, "gestion", facets=("thematiques", "pricing"), hits_per_page=0)
+    assert counts_only.hits == []
+    assert counts_only.total_hits == with_hits.total_hits
+    assert counts_only.facet_distribution == with_hits.facet_distribution
+
+
 async def test_sort_and_pages(backend: Any) -> None:
     first = await find(backend, "", sort=("yearly_price_cents:desc",), hits_per_page=5, page=1)
     prices = [h["yearly_price_cents"] for h in first.hits]
