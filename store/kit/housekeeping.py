@@ -28,6 +28,7 @@ class Housekeeper:
     tasks: Mapping[str, Task]
     interval_seconds: float
     _loop: asyncio.Task[None] | None = None
+    _busy: asyncio.Lock | None = None
 
     async def run_once(self, now: dt.datetime | None = None) -> dict[str, int]:
         """Run every task once; a failing task is logged and does not stop the others."""
@@ -47,12 +48,18 @@ class Housekeeper:
 
     async def stop(self) -> None:
         if self._loop is not None:
-            self._loop.cancel()
+            if self._busy is not None:
+                async with self._busy:  # never cancel a pass mid-transaction: wait for it
+                    self._loop.cancel()
+            else:
+                self._loop.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._loop
             self._loop = None
 
     async def _run(self) -> None:
+        self._busy = asyncio.Lock()
         while True:  # first pass after one interval: a start-up is busy enough
             await asyncio.sleep(self.interval_seconds)
-            await self.run_once()
+            async with self._busy:
+                await self.run_once()

@@ -34,6 +34,7 @@ RETRY_DELAY = dt.timedelta(seconds=2)
 """How long a failed delivery waits before it is tried again."""
 MAX_ATTEMPTS = 8
 BATCH = 200
+STOP_GRACE = dt.timedelta(seconds=10)
 
 
 def utcnow() -> dt.datetime:
@@ -57,6 +58,7 @@ class Dispatcher:
     _wake: asyncio.Event | None = None
     _task: asyncio.Task[None] | None = None
     _lock: asyncio.Lock | None = None
+    _stopping: bool = False
     poll_seconds: float = 2.0
 
     def subscribe(
@@ -71,19 +73,28 @@ class Dispatcher:
             self._wake.set()
 
     async def start(self) -> None:
+        self._stopping = False
         self._wake = asyncio.Event()
         self._task = asyncio.create_task(self._run(), name="outbox-dispatcher")
 
     async def stop(self) -> None:
-        if self._task is not None:
+        """Let the delivery in hand finish, then stop. Cancelling a task inside a PostgreSQL
+        transaction's BEGIN leaves its connection checked out (and the pool's close waiting for
+        it forever), so cancellation is the last resort after ``STOP_GRACE``."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self.wake()
+        done, _ = await asyncio.wait({self._task}, timeout=STOP_GRACE.total_seconds())
+        if not done:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
 
     async def _run(self) -> None:
         assert self._wake is not None
-        while True:
+        while not self._stopping:
             try:
                 await self.drain()
             except asyncio.CancelledError:
@@ -107,6 +118,8 @@ class Dispatcher:
                         break
                     progressed = 0
                     for row in batch:
+                        if self._stopping:
+                            return delivered
                         if await self._deliver(consumer, row):
                             delivered += 1
                             progressed += 1
